@@ -1,0 +1,158 @@
+//! Describing a data file as a Data Resource: format, encoding, dialect,
+//! sheet and an inferred Table Schema (what `data infer` prints).
+
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use datapackage::{Inline, Resource, Schema};
+
+use crate::error::Error;
+use crate::header::field_names_from_labels;
+use crate::infer::{infer_schema, InferOptions, InferRule, StrictState};
+use crate::package::task_name;
+use crate::pipeline::{self, Batch};
+use crate::reporter::Reporter;
+use crate::table::{open_path, ReadOptions};
+use crate::validator::{read_head, Replay};
+
+/// A described file: the resource descriptor and what goes with it.
+#[derive(Debug, Clone)]
+pub struct Described {
+    pub resource: Resource,
+    /// An example value per field (the first non-missing one).
+    pub examples: Vec<Option<String>>,
+    /// Data rows looked at.
+    pub rows: u64,
+    /// Things the user should know (see [`crate::table::OpenTable::notices`]).
+    pub notices: Vec<String>,
+}
+
+/// Describes the file at `path`, inferring its schema by `options`.
+pub fn describe_path(
+    path: &Path,
+    read: &ReadOptions,
+    options: &InferOptions,
+    threads: usize,
+    reporter: &dyn Reporter,
+) -> Result<Described, Error> {
+    let mut opened = open_path(path, read)?;
+    reporter.start(&path.display().to_string(), opened.size);
+    let head = read_head(opened.source.as_mut(), read.dialect.header, 0)?;
+    let width = match head.header_index {
+        Some(_) => head.labels.len(),
+        None => head.width(),
+    };
+    let names = field_names_from_labels(&head.labels, width);
+    let missing = options.missing_values.clone();
+
+    let (schema, examples, rows) = match options.rule {
+        InferRule::Frictionless => {
+            let schema = infer_schema(&names, head.data_rows().iter(), options);
+            let rows = head.data_rows().len() as u64;
+            (schema, vec![None; names.len()], rows)
+        }
+        InferRule::Strict => {
+            let first = head.first_data_row();
+            let mut ahead = head.rows;
+            if let Some(i) = head.header_index {
+                ahead.drain(..=i);
+            }
+            let mut replay = Replay {
+                ahead: ahead.into_iter(),
+                rest: opened.source.as_mut(),
+            };
+            let template = StrictState::new(names.len(), &missing);
+            let mut total = template.fresh();
+            let limit = options.sample_rows.map(|n| n as u64);
+            let mut seen = 0u64;
+            let raw = opened.raw.clone();
+            let outcome = pipeline::run(
+                &mut replay,
+                first,
+                threads,
+                |batch: &Batch| {
+                    let mut state = template.fresh();
+                    for (_, row) in batch.iter() {
+                        state.observe(row);
+                    }
+                    state
+                },
+                |batch, state| {
+                    if let Some(limit) = limit {
+                        if seen + batch.len as u64 > limit {
+                            // Only the rows up to the limit count.
+                            let keep = (limit - seen) as usize;
+                            let mut partial = template.fresh();
+                            for (_, row) in batch.iter().take(keep) {
+                                partial.observe(row);
+                            }
+                            total.merge(&partial);
+                            seen = limit;
+                            return ControlFlow::Break(());
+                        }
+                    }
+                    total.merge(&state);
+                    seen += batch.len as u64;
+                    if let Some(raw) = &raw {
+                        reporter.progress(raw.bytes());
+                    }
+                    if limit == Some(seen) {
+                        return ControlFlow::Break(());
+                    }
+                    ControlFlow::Continue(())
+                },
+            );
+            if let Some(e) = outcome.error {
+                return Err(e);
+            }
+            let mut schema = Schema::new(total.fields(&names));
+            if missing != [String::new()] {
+                schema.missing_values = Some(missing.clone());
+            }
+            (schema, total.examples(), seen)
+        }
+    };
+    reporter.finish(&path.display().to_string());
+
+    let mut resource = Resource {
+        name: task_name(path),
+        path: Some(datapackage::ResourcePath::One(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        )),
+        format: Some(opened.format.as_str().to_string()),
+        mediatype: Some(opened.format.media_type().to_string()),
+        ..Resource::default()
+    };
+    if let Some(compression) = opened.compression {
+        resource
+            .extra
+            .insert("compression".into(), compression.as_str().into());
+    }
+    if let Some(encoding) = &opened.encoding {
+        let name = encoding.descriptor_name();
+        if name != "utf-8" {
+            resource.encoding = Some(name);
+        }
+    }
+    let mut dialect = opened.dialect.clone();
+    if let Some(sheet) = &opened.sheet {
+        dialect.sheet_name = Some(sheet.clone());
+    }
+    if head.header_index.is_none() {
+        dialect.header = Some(false);
+    } else if head.header_index != Some(0) {
+        dialect.header_rows = head.header_index.map(|i| vec![i + 1]);
+    }
+    if !dialect.is_empty() {
+        resource.dialect = Some(Inline::Inline(dialect));
+    }
+    resource.schema = Some(Inline::Inline(schema));
+    Ok(Described {
+        resource,
+        examples,
+        rows,
+        notices: opened.notices,
+    })
+}

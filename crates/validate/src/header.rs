@@ -1,0 +1,125 @@
+//! Finding the header row and turning labels into field names, the way
+//! frictionless-py does, so both tools agree on where the data starts.
+
+use csv::ByteRecord;
+
+/// Rows frictionless looks at to find the header.
+pub const HEADER_SAMPLE_ROWS: usize = 100;
+
+/// The index (0-based) of the header row among the first rows of a table.
+///
+/// frictionless takes the first row whose width is within 10% (at least one
+/// cell) of the average width of the sample, so that titles or notes above a
+/// table are skipped; it falls back to the first row. Rows before the header
+/// are not data, but row numbers still count them.
+pub fn find_header_row(sample: &[ByteRecord]) -> usize {
+    let sample = &sample[..sample.len().min(HEADER_SAMPLE_ROWS)];
+    if sample.is_empty() {
+        return 0;
+    }
+    let total: usize = sample.iter().map(ByteRecord::len).sum();
+    let width = round_half_even(total as f64 / sample.len() as f64);
+    let drift = round_half_even(width as f64 * 0.1).max(1);
+    let low = width.saturating_sub(drift);
+    let high = width + drift;
+    sample
+        .iter()
+        .position(|r| (low..=high).contains(&r.len()))
+        .unwrap_or(0)
+}
+
+/// Python's `round`: halves go to the even neighbour.
+fn round_half_even(x: f64) -> usize {
+    let floor = x.floor();
+    let diff = x - floor;
+    let r = if diff > 0.5 || (diff == 0.5 && floor % 2.0 != 0.0) {
+        floor + 1.0
+    } else {
+        floor
+    };
+    r.max(0.0) as usize
+}
+
+/// Field names for a table without a schema: the labels, with a blank label
+/// named `fieldN` (its position) and a repeated one numbered by occurrence
+/// (`id`, `id2`), as frictionless names them.
+pub fn field_names_from_labels(labels: &[String], width: usize) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(width.max(labels.len()));
+    for i in 0..width.max(labels.len()) {
+        let label = labels.get(i).map(|s| s.trim()).unwrap_or("");
+        let base = if label.is_empty() {
+            format!("field{}", i + 1)
+        } else {
+            label.to_string()
+        };
+        let seen = names
+            .iter()
+            .zip(labels.iter())
+            .filter(|(_, l)| l.trim() == label && !label.is_empty())
+            .count();
+        names.push(if seen > 0 {
+            format!("{base}{}", seen + 1)
+        } else {
+            base
+        });
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(cells: &[&str]) -> ByteRecord {
+        ByteRecord::from(cells.to_vec())
+    }
+
+    #[test]
+    fn a_title_line_above_the_table_is_skipped() {
+        let sample = vec![
+            rec(&["title"]),
+            rec(&["a", "b", "c"]),
+            rec(&["1", "2", "3"]),
+            rec(&["4", "5"]),
+            rec(&["x", "y", "z", "w"]),
+        ];
+        assert_eq!(find_header_row(&sample), 1);
+    }
+
+    #[test]
+    fn a_short_header_over_wider_rows_is_passed_over() {
+        // co2-mm-gl: 4 labels over rows of 6 cells.
+        let mut sample = vec![rec(&["a", "b", "c", "d"])];
+        for _ in 0..10 {
+            sample.push(rec(&["1", "2", "3", "4", "5", "6"]));
+        }
+        assert_eq!(find_header_row(&sample), 1);
+    }
+
+    #[test]
+    fn regular_tables_use_the_first_row() {
+        let sample = vec![rec(&["a", "b"]), rec(&["1", "2"])];
+        assert_eq!(find_header_row(&sample), 0);
+        assert_eq!(find_header_row(&[]), 0);
+    }
+
+    #[test]
+    fn python_rounding() {
+        assert_eq!(round_half_even(0.5), 0);
+        assert_eq!(round_half_even(1.5), 2);
+        assert_eq!(round_half_even(2.5), 2);
+        assert_eq!(round_half_even(1.3333), 1);
+    }
+
+    #[test]
+    fn names_for_blank_and_repeated_labels() {
+        let labels: Vec<String> = ["id", "", "id", "name", "id"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            field_names_from_labels(&labels, 6),
+            vec!["id", "field2", "id2", "name", "id3", "field6"]
+        );
+    }
+}

@@ -1,0 +1,812 @@
+//! Validating one table: labels against the schema, every row's cells
+//! against their fields, unique, primary and foreign keys, and the file's
+//! size and hash, with frictionless-py's error types and numbering.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::Instant;
+
+use csv::ByteRecord;
+use datapackage::{FieldCaster, Schema, Value, ValueKey};
+
+use crate::error::Error;
+use crate::header::{field_names_from_labels, find_header_row, HEADER_SAMPLE_ROWS};
+use crate::infer::{infer_schema, InferOptions};
+use crate::pipeline::{self, Batch};
+use crate::report::{ErrorKind, ForeignKeyDetail, ReportError, Task};
+use crate::reporter::Reporter;
+use crate::source::raw::RawStats;
+use crate::source::RowSource;
+
+/// frictionless-py's default error limit per table.
+pub const DEFAULT_LIMIT_ERRORS: usize = 1000;
+
+#[derive(Debug, Clone)]
+pub struct ValidateOptions {
+    /// Stop a table after this many errors (`None`: never).
+    pub limit_errors: Option<usize>,
+    /// Worker threads (the reader runs beside them).
+    pub threads: usize,
+    /// How a table without a schema gets one.
+    pub infer: InferOptions,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> ValidateOptions {
+        ValidateOptions {
+            limit_errors: Some(DEFAULT_LIMIT_ERRORS),
+            threads: pipeline::default_threads(),
+            infer: InferOptions::default(),
+        }
+    }
+}
+
+/// The values of a foreign key's reference fields, collected from the
+/// referenced table, that the referencing rows must be found in.
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    pub resource: String,
+    pub fields: Vec<String>,
+    pub keys: HashSet<Vec<ValueKey>>,
+}
+
+/// A foreign key of the table, resolved to its lookup.
+#[derive(Debug, Clone)]
+pub struct ForeignKeyCheck {
+    pub fields: Vec<String>,
+    pub lookup: Arc<Lookup>,
+}
+
+/// What the table's descriptor says of the file itself.
+#[derive(Debug, Clone, Default)]
+pub struct Expected {
+    pub bytes: Option<u64>,
+    /// `md5:...`, `sha256:...` or a bare MD5 digest.
+    pub hash: Option<String>,
+}
+
+/// A table ready to validate.
+pub struct Table<'a> {
+    pub name: String,
+    /// Where it is, as the report shows it (a path or URL).
+    pub place: String,
+    pub source: Box<dyn RowSource + 'a>,
+    pub schema: Option<Schema>,
+    /// `Some(false)`: no header row; `Some(true)`: the first row; `None`:
+    /// find it as frictionless does.
+    pub header: Option<bool>,
+    pub expected: Expected,
+    pub raw: Option<Arc<RawStats>>,
+    pub foreign_keys: Vec<ForeignKeyCheck>,
+}
+
+/// The start of a table: its header and the rows read to find it.
+pub(crate) struct Head {
+    /// Rows read ahead (header included), numbered from 1.
+    pub rows: Vec<ByteRecord>,
+    /// Index in `rows` of the header, if there is one.
+    pub header_index: Option<usize>,
+    pub labels: Vec<String>,
+}
+
+impl Head {
+    /// Row number of the first data row.
+    pub fn first_data_row(&self) -> u64 {
+        self.header_index.map(|i| i as u64 + 2).unwrap_or(1)
+    }
+
+    /// The data rows among those read ahead.
+    pub fn data_rows(&self) -> &[ByteRecord] {
+        let start = self.header_index.map(|i| i + 1).unwrap_or(0);
+        &self.rows[start.min(self.rows.len())..]
+    }
+
+    /// Header row number, for label errors.
+    pub fn header_row_number(&self) -> u64 {
+        self.header_index.map(|i| i as u64 + 1).unwrap_or(1)
+    }
+
+    /// Width of the widest row read ahead.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(ByteRecord::len).max().unwrap_or(0)
+    }
+}
+
+/// Reads the first rows of a table and finds its header.
+pub(crate) fn read_head(
+    source: &mut dyn RowSource,
+    header: Option<bool>,
+    rows_ahead: usize,
+) -> Result<Head, Error> {
+    let mut rows = Vec::new();
+    let want = rows_ahead.max(HEADER_SAMPLE_ROWS);
+    while rows.len() < want {
+        let mut record = ByteRecord::new();
+        if !source.read_row(&mut record)? {
+            break;
+        }
+        rows.push(record);
+    }
+    let header_index = match header {
+        Some(false) => None,
+        Some(true) => (!rows.is_empty()).then_some(0),
+        None => (!rows.is_empty()).then(|| find_header_row(&rows)),
+    };
+    let labels = header_index
+        .map(|i| rows[i].iter().map(lossy).collect())
+        .unwrap_or_default();
+    Ok(Head {
+        rows,
+        header_index,
+        labels,
+    })
+}
+
+/// Rows already read ahead, then the rest of the source.
+pub(crate) struct Replay<'s> {
+    pub ahead: std::vec::IntoIter<ByteRecord>,
+    pub rest: &'s mut dyn RowSource,
+}
+
+impl RowSource for Replay<'_> {
+    fn read_row(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
+        match self.ahead.next() {
+            Some(r) => {
+                *record = r;
+                Ok(true)
+            }
+            None => self.rest.read_row(record),
+        }
+    }
+
+    fn position(&self) -> Option<u64> {
+        self.rest.position()
+    }
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn cells_of(record: &ByteRecord) -> Vec<String> {
+    record.iter().map(lossy).collect()
+}
+
+/// Validates one table.
+pub fn validate_table(
+    mut table: Table<'_>,
+    options: &ValidateOptions,
+    reporter: &dyn Reporter,
+) -> Task {
+    let started = Instant::now();
+    let mut task = Task::new(table.name.clone(), table.place.clone());
+    reporter.start(&table.name, None);
+    let limit_reached = match validate_into(&mut table, options, reporter, &mut task) {
+        Ok(limit_reached) => limit_reached,
+        Err(e) => {
+            task.push_error(error_for(&e));
+            false
+        }
+    };
+    if let Some(raw) = table.raw.as_ref() {
+        task.stats.bytes = nonzero(raw.bytes());
+        if let Some((md5, sha256)) = raw.digests() {
+            task.stats.md5 = md5;
+            task.stats.sha256 = sha256;
+        }
+    }
+    // Like frictionless, a table cut short by the error limit skips the
+    // end-of-file checks: its hash and size were not seen whole.
+    if !limit_reached {
+        check_file(&table.expected, &mut task);
+    }
+    task.stats.seconds = crate::report::round_seconds(started.elapsed().as_secs_f64());
+    task.finish();
+    reporter.finish(&table.name);
+    task
+}
+
+/// The report error for a table that could not be read.
+pub fn error_for(e: &Error) -> ReportError {
+    match e {
+        Error::Encoding { message } => ReportError::task(ErrorKind::EncodingError, message.clone()),
+        Error::Format { message } => ReportError::task(ErrorKind::FormatError, message.clone()),
+        Error::Descriptor(d) => ReportError::task(ErrorKind::SchemaError, d.to_string()),
+        other => ReportError::task(ErrorKind::SourceError, error_chain(other)),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+/// Hash and size against what the descriptor declares.
+fn check_file(expected: &Expected, task: &mut Task) {
+    if let (Some(want), Some(got)) = (expected.bytes, task.stats.bytes) {
+        if want != got {
+            task.push_error(ReportError::task(
+                ErrorKind::ByteCount,
+                format!("expected is \"{want}\" and actual is \"{got}\""),
+            ));
+        }
+    }
+    if let Some(hash) = &expected.hash {
+        let (algorithm, want) = split_hash(hash);
+        let got = match algorithm {
+            "md5" => task.stats.md5.clone(),
+            "sha256" => task.stats.sha256.clone(),
+            _ => None,
+        };
+        if let Some(got) = got {
+            if !got.eq_ignore_ascii_case(want) {
+                task.push_error(ReportError::task(
+                    ErrorKind::HashCount,
+                    format!("expected is \"{want}\" and actual is \"{got}\""),
+                ));
+            }
+        }
+    }
+}
+
+/// `("md5", digest)` for a bare digest, as the v1 spec reads one.
+pub fn split_hash(hash: &str) -> (&str, &str) {
+    match hash.split_once(':') {
+        Some((algorithm, digest)) => (algorithm, digest),
+        None => ("md5", hash),
+    }
+}
+
+/// Per-field work for a row, compiled once per table.
+struct Compiled {
+    casters: Vec<FieldCaster>,
+    names: Vec<String>,
+    /// Field indexes with `unique: true`.
+    unique: Vec<usize>,
+    /// Field indexes of the primary key.
+    primary_key: Vec<usize>,
+    foreign: Vec<(Vec<usize>, Arc<Lookup>)>,
+}
+
+impl Compiled {
+    fn needs_keys(&self) -> bool {
+        !self.unique.is_empty() || !self.primary_key.is_empty()
+    }
+
+    fn key_width(&self) -> usize {
+        self.unique.len() + self.primary_key.len()
+    }
+}
+
+/// What a worker found in a batch.
+#[derive(Default)]
+struct BatchResult {
+    /// Cell and row errors, in row order.
+    errors: Vec<ReportError>,
+    /// Foreign-key errors, in row order (they follow key errors in a row).
+    fk_errors: Vec<ReportError>,
+    /// `key_width` keys per row: unique fields then the primary key; `None`
+    /// for a missing or uncastable cell.
+    keys: Vec<Option<ValueKey>>,
+    /// A cell that is not valid UTF-8: the table can't be read further.
+    encoding: Option<ReportError>,
+}
+
+fn validate_into(
+    table: &mut Table<'_>,
+    options: &ValidateOptions,
+    reporter: &dyn Reporter,
+    task: &mut Task,
+) -> Result<bool, Error> {
+    let rows_ahead = if table.schema.is_some() {
+        HEADER_SAMPLE_ROWS
+    } else {
+        options.infer.sample_rows.unwrap_or(HEADER_SAMPLE_ROWS)
+    };
+    let head = read_head(table.source.as_mut(), table.header, rows_ahead)?;
+    task.labels = head.labels.clone();
+    if head.labels.is_empty() && head.data_rows().is_empty() {
+        task.push_error(ReportError::task(
+            ErrorKind::SourceError,
+            "the source is empty",
+        ));
+        return Ok(false);
+    }
+
+    let schema = match table.schema.take() {
+        Some(schema) => schema,
+        None => {
+            let width = match head.header_index {
+                Some(_) => head.labels.len(),
+                None => head.width(),
+            };
+            let names = field_names_from_labels(&head.labels, width);
+            infer_schema(&names, head.data_rows().iter(), &options.infer)
+        }
+    };
+    check_labels(&head, &schema, task);
+    let schema = expected_schema(&head, schema);
+    task.stats.fields = nonzero(schema.fields.len() as u64).map(|n| n as usize);
+
+    let compiled = compile(&schema, &table.foreign_keys)?;
+    let first_data_row = head.first_data_row();
+    let header_index = head.header_index;
+    let mut ahead = head.rows;
+    if let Some(i) = header_index {
+        ahead.drain(..=i);
+    }
+    let mut replay = Replay {
+        ahead: ahead.into_iter(),
+        rest: table.source.as_mut(),
+    };
+
+    let limit = options.limit_errors.unwrap_or(usize::MAX);
+    let raw = table.raw.clone();
+    let mut unique_seen: Vec<HashMap<ValueKey, u64>> = vec![HashMap::new(); compiled.unique.len()];
+    let mut pk_seen: HashMap<Vec<ValueKey>, u64> = HashMap::new();
+    let mut stop_reason: Option<ReportError> = None;
+    let mut limit_reached = false;
+    let mut rows_at_limit: Option<u64> = None;
+
+    let outcome = pipeline::run(
+        &mut replay,
+        first_data_row,
+        options.threads,
+        |batch: &Batch| check_batch(batch, &compiled),
+        |batch, result| {
+            merge_batch(
+                batch,
+                result,
+                &compiled,
+                &mut unique_seen,
+                &mut pk_seen,
+                task,
+                &mut stop_reason,
+            );
+            if let Some(raw) = &raw {
+                reporter.progress(raw.bytes());
+            }
+            if task.errors.len() >= limit {
+                // frictionless checks the limit after each row: the rows
+                // read are those up to the row of the last error kept.
+                let last_row = task.errors[..limit].iter().rev().find_map(|e| e.row_number);
+                task.errors.truncate(limit);
+                limit_reached = true;
+                rows_at_limit = last_row.map(|r| r + 1 - first_data_row);
+                return ControlFlow::Break(());
+            }
+            if stop_reason.is_some() {
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        },
+    );
+    if let Some(error) = stop_reason {
+        task.push_error(error);
+    } else if let Some(e) = outcome.error {
+        if !limit_reached {
+            task.push_error(error_for(&e));
+        }
+    }
+    if limit_reached {
+        task.warnings.push(format!("reached error limit: {limit}"));
+    }
+    task.stats.rows = nonzero(rows_at_limit.unwrap_or(outcome.rows));
+    Ok(limit_reached)
+}
+
+/// The fields rows are checked against, as frictionless pairs them with the
+/// header: a label beyond the schema becomes an untyped column (its cells are
+/// no extra cells), and a field beyond the header (a missing label) is left
+/// out of the row checks.
+fn expected_schema(head: &Head, mut schema: Schema) -> Schema {
+    if head.header_index.is_none() || head.labels.is_empty() {
+        return schema;
+    }
+    let labels = &head.labels;
+    schema.fields.truncate(labels.len());
+    for label in labels.iter().skip(schema.fields.len()) {
+        schema.fields.push(datapackage::Field::new(
+            label.clone(),
+            datapackage::FieldType::Any,
+        ));
+    }
+    schema
+}
+
+fn nonzero(n: u64) -> Option<u64> {
+    (n > 0).then_some(n)
+}
+
+fn compile(schema: &Schema, foreign_keys: &[ForeignKeyCheck]) -> Result<Compiled, Error> {
+    let missing = schema.missing_values();
+    let mut casters = Vec::with_capacity(schema.fields.len());
+    for (i, field) in schema.fields.iter().enumerate() {
+        let caster = FieldCaster::new(field, &missing).map_err(|e| {
+            Error::Descriptor(datapackage::Error::Invalid(vec![
+                datapackage::DescriptorError::new(format!("schema.fields[{i}]"), e.to_string()),
+            ]))
+        })?;
+        casters.push(caster);
+    }
+    let names: Vec<String> = schema.fields.iter().map(|f| f.name.clone()).collect();
+    let index = |name: &str| names.iter().position(|n| n == name);
+    let unique = schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.is_unique())
+        .map(|(i, _)| i)
+        .collect();
+    let primary_key: Vec<usize> = schema
+        .primary_key()
+        .iter()
+        .filter_map(|n| index(n))
+        .collect();
+    // frictionless ignores a key naming a field the table doesn't have
+    // (a missing-label error says so already).
+    let primary_key = if primary_key.len() == schema.primary_key().len() {
+        primary_key
+    } else {
+        Vec::new()
+    };
+    let foreign = foreign_keys
+        .iter()
+        .filter_map(|fk| {
+            let idx: Vec<usize> = fk.fields.iter().filter_map(|n| index(n)).collect();
+            (idx.len() == fk.fields.len()).then(|| (idx, Arc::clone(&fk.lookup)))
+        })
+        .collect();
+    Ok(Compiled {
+        casters,
+        names,
+        unique,
+        primary_key,
+        foreign,
+    })
+}
+
+/// Label errors, in frictionless's order: extra labels, missing labels, then
+/// blank, duplicate and incorrect labels position by position.
+fn check_labels(head: &Head, schema: &Schema, task: &mut Task) {
+    if head.header_index.is_none() {
+        return;
+    }
+    let labels = &head.labels;
+    let fields = &schema.fields;
+    let header_row = head.header_row_number();
+    let label_error = |kind, note: String, label: &str, field_name: &str, number: usize| {
+        ReportError::label(
+            kind,
+            note,
+            header_row,
+            labels.clone(),
+            label.to_string(),
+            field_name.to_string(),
+            number,
+        )
+    };
+    for (i, label) in labels.iter().enumerate().skip(fields.len()) {
+        task.push_error(label_error(
+            ErrorKind::ExtraLabel,
+            String::new(),
+            label,
+            "",
+            i + 1,
+        ));
+    }
+    if !labels.is_empty() {
+        for (i, field) in fields.iter().enumerate().skip(labels.len()) {
+            task.push_error(label_error(
+                ErrorKind::MissingLabel,
+                String::new(),
+                "",
+                &field.name,
+                i + 1,
+            ));
+        }
+    }
+    for (i, (field, label)) in fields.iter().zip(labels.iter()).enumerate() {
+        let number = i + 1;
+        if label.is_empty() {
+            task.push_error(label_error(
+                ErrorKind::BlankLabel,
+                String::new(),
+                "",
+                &field.name,
+                number,
+            ));
+            continue;
+        }
+        let earlier: Vec<String> = labels[..i]
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| *l == label)
+            .map(|(j, _)| (j + 1).to_string())
+            .collect();
+        if !earlier.is_empty() {
+            task.push_error(label_error(
+                ErrorKind::DuplicateLabel,
+                format!("at position \"{}\"", earlier.join(", ")),
+                label,
+                &field.name,
+                number,
+            ));
+            continue;
+        }
+        if *label != field.name {
+            task.push_error(label_error(
+                ErrorKind::IncorrectLabel,
+                String::new(),
+                label,
+                &field.name,
+                number,
+            ));
+        }
+    }
+}
+
+/// The worker's part: everything that needs only the row itself.
+fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
+    let mut result = BatchResult::default();
+    let width = compiled.key_width();
+    let mut row_keys: Vec<Option<ValueKey>> = vec![None; compiled.casters.len()];
+    let mut texts: Vec<&str> = Vec::with_capacity(compiled.casters.len());
+    for (row_number, record) in batch.iter() {
+        texts.clear();
+        let mut bad_utf8 = None;
+        for (i, cell) in record.iter().enumerate() {
+            match std::str::from_utf8(cell) {
+                Ok(t) => texts.push(t),
+                Err(e) => {
+                    bad_utf8 = Some((i, e));
+                    break;
+                }
+            }
+        }
+        if let Some((i, e)) = bad_utf8 {
+            let byte = record
+                .get(i)
+                .and_then(|c| c.get(e.valid_up_to()))
+                .copied()
+                .unwrap_or(0);
+            result.encoding = Some(ReportError::task(
+                ErrorKind::EncodingError,
+                format!(
+                    "invalid UTF-8 byte 0x{byte:02x} in row {row_number}, field {}: the file is not in the encoding it is read with; pass --encoding (for example --encoding windows-1252)",
+                    i + 1
+                ),
+            ));
+            return result;
+        }
+        let errors_before = result.errors.len();
+        let mut blank_cells = 0;
+        let need_values = compiled.needs_keys() || !compiled.foreign.is_empty();
+        for (i, caster) in compiled.casters.iter().enumerate() {
+            row_keys[i] = None;
+            let cell = texts.get(i).copied();
+            let value = match cell {
+                None => {
+                    blank_cells += 1;
+                    Value::Null
+                }
+                Some(cell) => match caster.cast(cell) {
+                    Ok(v) => {
+                        if matches!(v, Value::Null) {
+                            blank_cells += 1;
+                        }
+                        v
+                    }
+                    Err(e) => {
+                        result.errors.push(ReportError::cell(
+                            ErrorKind::TypeError,
+                            e.note(),
+                            row_number,
+                            cells_of(record),
+                            cell.to_string(),
+                            compiled.names[i].clone(),
+                            i + 1,
+                        ));
+                        continue;
+                    }
+                },
+            };
+            if caster.has_constraints() {
+                caster.check_all_constraints(cell.unwrap_or(""), &value, |e| {
+                    result.errors.push(ReportError::cell(
+                        ErrorKind::ConstraintError,
+                        e.note(),
+                        row_number,
+                        cells_of(record),
+                        cell.unwrap_or("").to_string(),
+                        compiled.names[i].clone(),
+                        i + 1,
+                    ));
+                });
+            }
+            // NaN equals nothing, not even itself (as in Python).
+            if need_values && !value.is_null() && !value.is_nan() {
+                row_keys[i] = Some(value.key());
+            }
+        }
+        let n_fields = compiled.casters.len();
+        for (i, cell) in texts.iter().enumerate().skip(n_fields) {
+            result.errors.push(ReportError::cell(
+                ErrorKind::ExtraCell,
+                "",
+                row_number,
+                cells_of(record),
+                cell.to_string(),
+                String::new(),
+                i + 1,
+            ));
+        }
+        for i in texts.len()..n_fields {
+            result.errors.push(ReportError::cell(
+                ErrorKind::MissingCell,
+                "",
+                row_number,
+                cells_of(record),
+                String::new(),
+                compiled.names[i].clone(),
+                i + 1,
+            ));
+        }
+        if blank_cells == n_fields {
+            result.errors.truncate(errors_before);
+            result.errors.push(ReportError::row(
+                ErrorKind::BlankRow,
+                "",
+                row_number,
+                cells_of(record),
+            ));
+        }
+        if width > 0 {
+            for &i in compiled.unique.iter().chain(compiled.primary_key.iter()) {
+                result.keys.push(row_keys[i].clone());
+            }
+        }
+        for (fields, lookup) in &compiled.foreign {
+            let key: Vec<Option<&ValueKey>> =
+                fields.iter().map(|&i| row_keys[i].as_ref()).collect();
+            if key.iter().all(Option::is_none) {
+                continue;
+            }
+            let found = key.iter().all(Option::is_some)
+                && lookup.keys.contains(
+                    &key.iter()
+                        .flatten()
+                        .map(|k| (*k).clone())
+                        .collect::<Vec<_>>(),
+                );
+            if !found {
+                let field_names: Vec<String> =
+                    fields.iter().map(|&i| compiled.names[i].clone()).collect();
+                let field_cells: Vec<String> = fields
+                    .iter()
+                    .map(|&i| texts.get(i).map(|s| s.to_string()).unwrap_or_default())
+                    .collect();
+                let shown: Vec<String> = fields
+                    .iter()
+                    .map(|&i| match &row_keys[i] {
+                        Some(_) => texts.get(i).map(|s| s.to_string()).unwrap_or_default(),
+                        None => "None".to_string(),
+                    })
+                    .collect();
+                let note = format!(
+                    "for \"{}\": values \"{}\" not found in the lookup table \"{}\" as \"{}\"",
+                    field_names.join(", "),
+                    shown.join(", "),
+                    lookup.resource,
+                    lookup.fields.join(", ")
+                );
+                let mut error =
+                    ReportError::row(ErrorKind::ForeignKey, note, row_number, cells_of(record));
+                error.foreign_key = Some(Box::new(ForeignKeyDetail {
+                    field_names,
+                    field_cells,
+                    reference_name: lookup.resource.clone(),
+                    reference_field_names: lookup.fields.clone(),
+                }));
+                result.fk_errors.push(error);
+            }
+        }
+    }
+    result
+}
+
+/// The collector's part: key checks that need every earlier row, and the
+/// errors put in file order.
+fn merge_batch(
+    batch: &Batch,
+    mut result: BatchResult,
+    compiled: &Compiled,
+    unique_seen: &mut [HashMap<ValueKey, u64>],
+    pk_seen: &mut HashMap<Vec<ValueKey>, u64>,
+    task: &mut Task,
+    stop: &mut Option<ReportError>,
+) {
+    if let Some(e) = result.encoding.take() {
+        // Errors of the rows before the bad one still count.
+        let row = first_row_of_encoding(&e);
+        task.errors.extend(
+            result
+                .errors
+                .into_iter()
+                .filter(|err| err.row_number.is_none_or(|r| row.is_none_or(|b| r < b))),
+        );
+        *stop = Some(e);
+        return;
+    }
+    if !compiled.needs_keys() && result.fk_errors.is_empty() {
+        task.errors.append(&mut result.errors);
+        return;
+    }
+    let width = compiled.key_width();
+    let n_unique = compiled.unique.len();
+    let mut cell_errors = result.errors.into_iter().peekable();
+    let mut fk_errors = result.fk_errors.into_iter().peekable();
+    for (index, (row_number, record)) in batch.iter().enumerate() {
+        while let Some(e) = cell_errors.next_if(|e| e.row_number == Some(row_number)) {
+            task.errors.push(e);
+        }
+        if width > 0 {
+            let keys = &result.keys[index * width..(index + 1) * width];
+            for (u, key) in keys[..n_unique].iter().enumerate() {
+                let Some(key) = key else { continue };
+                let field = compiled.unique[u];
+                if let Some(previous) = unique_seen[u].insert(key.clone(), row_number) {
+                    task.errors.push(ReportError::cell(
+                        ErrorKind::UniqueError,
+                        format!("the same as in the row at position {previous}"),
+                        row_number,
+                        cells_of(record),
+                        lossy(record.get(field).unwrap_or(b"")),
+                        compiled.names[field].clone(),
+                        field + 1,
+                    ));
+                }
+            }
+            let pk = &keys[n_unique..];
+            if !pk.is_empty() {
+                if pk.iter().all(Option::is_none) {
+                    task.errors.push(ReportError::row(
+                        ErrorKind::PrimaryKey,
+                        "cells composing the primary keys are all \"None\"",
+                        row_number,
+                        cells_of(record),
+                    ));
+                } else {
+                    let key: Vec<ValueKey> = pk
+                        .iter()
+                        .map(|k| k.clone().unwrap_or(ValueKey::Null))
+                        .collect();
+                    if let Some(previous) = pk_seen.insert(key, row_number) {
+                        task.errors.push(ReportError::row(
+                            ErrorKind::PrimaryKey,
+                            format!("the same as in the row at position {previous}"),
+                            row_number,
+                            cells_of(record),
+                        ));
+                    }
+                }
+            }
+        }
+        while let Some(e) = fk_errors.next_if(|e| e.row_number == Some(row_number)) {
+            task.errors.push(e);
+        }
+    }
+}
+
+fn first_row_of_encoding(e: &ReportError) -> Option<u64> {
+    // "... in row N, field M ..."
+    let rest = e.note.split("in row ").nth(1)?;
+    rest.split(',').next()?.trim().parse().ok()
+}
