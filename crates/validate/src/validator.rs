@@ -561,21 +561,23 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
     let mut texts: Vec<&str> = Vec::with_capacity(compiled.casters.len());
     for (row_number, record) in batch.iter() {
         texts.clear();
-        let mut bad_utf8 = None;
-        for (i, cell) in record.iter().enumerate() {
-            match std::str::from_utf8(cell) {
-                Ok(t) => texts.push(t),
-                Err(e) => {
-                    bad_utf8 = Some((i, e));
-                    break;
-                }
+        // One UTF-8 check per record; cells are then slices of it (their
+        // bounds fall on ASCII delimiters, so on character boundaries).
+        let whole = simdutf8::basic::from_utf8(record.as_slice());
+        if let Ok(whole) = whole {
+            for i in 0..record.len() {
+                let range = record.range(i).unwrap_or(0..0);
+                texts.push(whole.get(range).unwrap_or(""));
             }
-        }
-        if let Some((i, e)) = bad_utf8 {
-            let byte = record
-                .get(i)
-                .and_then(|c| c.get(e.valid_up_to()))
-                .copied()
+        } else {
+            // The slower validator, for the offset of the bad byte.
+            let offset = std::str::from_utf8(record.as_slice())
+                .err()
+                .map(|e| e.valid_up_to())
+                .unwrap_or(0);
+            let byte = record.as_slice().get(offset).copied().unwrap_or(0);
+            let i = (0..record.len())
+                .find(|&i| record.range(i).is_some_and(|r| r.contains(&offset)))
                 .unwrap_or(0);
             result.encoding = Some(ReportError::task(
                 ErrorKind::EncodingError,

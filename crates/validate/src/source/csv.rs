@@ -96,14 +96,11 @@ impl<R: Read + Send> CsvSource<R> {
         self.reader.position().byte()
     }
 
-    /// Reads the next record, and counts the empty lines the reader skipped
-    /// before it: the lines it consumed, less the record's own.
-    fn fill_pending(&mut self) -> Result<(), Error> {
-        let mut record = ByteRecord::new();
-        let more = self
-            .reader
-            .read_byte_record(&mut record)
-            .map_err(csv_error)?;
+    /// Reads the next record into `record`, and counts the empty lines the
+    /// reader skipped before it: the lines it consumed, less the record's
+    /// own. Returns whether there was a record.
+    fn read_counting(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
+        let more = self.reader.read_byte_record(record).map_err(csv_error)?;
         let lines_after = self.reader.position().line();
         let consumed = lines_after.saturating_sub(self.lines_before);
         self.lines_before = lines_after;
@@ -115,12 +112,10 @@ impl<R: Read + Send> CsvSource<R> {
             if self.count_blank_lines {
                 self.blank_rows_due = consumed.saturating_sub(own);
             }
-            return Ok(());
+            return Ok(false);
         }
-        let inside: u64 = record
-            .iter()
-            .map(|f| memchr::memchr_iter(b'\n', f).count() as u64)
-            .sum();
+        // Newlines inside quoted cells: one count over the record's bytes.
+        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
         // One newline per record is its terminator: the record's own (LF),
         // or the previous record's, consumed late (CRLF); the first CRLF
         // record has none yet.
@@ -129,40 +124,57 @@ impl<R: Read + Send> CsvSource<R> {
             self.blank_rows_due = consumed.saturating_sub(inside + terminator);
         }
         self.records += 1;
-        self.pending = Some(record);
-        Ok(())
+        Ok(true)
     }
 }
 
 impl<R: Read + Send> RowSource for CsvSource<R> {
     fn read_row(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
-        loop {
-            if self.blank_rows_due > 0 {
-                self.blank_rows_due -= 1;
-                record.clear();
-                return Ok(true);
-            }
-            if let Some(pending) = self.pending.take() {
-                if self.skip_initial_space {
-                    record.clear();
-                    for field in pending.iter() {
-                        let start = field.iter().take_while(|b| **b == b' ').count();
-                        record.push_field(&field[start..]);
-                    }
-                } else {
-                    *record = pending;
-                }
-                return Ok(true);
+        if self.blank_rows_due == 0 {
+            if let Some(pending) = self.pending.as_mut() {
+                std::mem::swap(record, pending);
+                self.pending = None;
+                return Ok(self.finish_row(record));
             }
             if self.finished {
                 return Ok(false);
             }
-            self.fill_pending()?;
+            // The common case: read straight into the caller's buffer.
+            if !self.read_counting(record)? && self.blank_rows_due == 0 {
+                return Ok(false);
+            }
+            if self.blank_rows_due == 0 {
+                return Ok(self.finish_row(record));
+            }
+            // Empty lines came first: keep the record for after them.
+            if !self.finished {
+                let mut pending = ByteRecord::new();
+                std::mem::swap(&mut pending, record);
+                self.pending = Some(pending);
+            }
         }
+        self.blank_rows_due -= 1;
+        record.clear();
+        Ok(true)
     }
 
     fn position(&self) -> Option<u64> {
         Some(self.text_position())
+    }
+}
+
+impl<R> CsvSource<R> {
+    /// Applies `skipInitialSpace` to a record about to be handed out.
+    fn finish_row(&self, record: &mut ByteRecord) -> bool {
+        if self.skip_initial_space {
+            let mut trimmed = ByteRecord::with_capacity(record.as_slice().len(), record.len());
+            for field in record.iter() {
+                let start = field.iter().take_while(|b| **b == b' ').count();
+                trimmed.push_field(&field[start..]);
+            }
+            *record = trimmed;
+        }
+        true
     }
 }
 
