@@ -81,7 +81,7 @@ impl Printer {
                 out,
                 "{} {}  {}  {}",
                 self.good("✓"),
-                task.name.bold(),
+                self.bold(&task.name),
                 self.dim(&task.place),
                 self.dim(&shape)
             )?;
@@ -90,7 +90,7 @@ impl Printer {
                 out,
                 "{} {}  {}  {}, {} {}",
                 self.bad("✗"),
-                task.name.bold(),
+                self.bold(&task.name),
                 self.dim(&task.place),
                 shape,
                 task.stats.errors,
@@ -171,6 +171,9 @@ impl Printer {
     }
     fn warn(&self, t: &str) -> String {
         self.paint(t, |t| t.yellow().bold().to_string())
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint(t, |t| t.bold().to_string())
     }
     fn dim(&self, t: &str) -> String {
         self.paint(t, |t| t.dimmed().to_string())

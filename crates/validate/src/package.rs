@@ -72,20 +72,28 @@ pub fn validate_file(
         sha256: true,
     };
     match open_path(path, &read) {
-        Ok(opened) => validate_table(
-            Table {
-                name,
-                place,
-                source: opened.source,
-                schema: options.schema.clone(),
-                header: options.read.dialect.header,
-                expected: Expected::default(),
-                raw: opened.raw,
-                foreign_keys: Vec::new(),
-            },
-            validate,
-            reporter,
-        ),
+        Ok(opened) => {
+            let notices = opened.notices.clone();
+            let mut task = validate_table(
+                Table {
+                    name,
+                    place,
+                    source: opened.source,
+                    schema: options.schema.clone(),
+                    header: options.read.dialect.header,
+                    expected: Expected::default(),
+                    raw: opened.raw,
+                    foreign_keys: Vec::new(),
+                    size: opened.size,
+                },
+                validate,
+                reporter,
+            );
+            // What detection had to guess, where the person should know.
+            task.warnings.splice(0..0, notices);
+            task.stats.warnings = task.warnings.len();
+            task
+        }
         Err(e) => Task::failed(name, place, open_error(&e)),
     }
 }
@@ -218,6 +226,7 @@ fn read_options(resource: &Resource) -> ReadOptions {
 struct ResourceRows {
     source: Box<dyn RowSource>,
     raw: Option<Arc<RawStats>>,
+    size: Option<u64>,
 }
 
 /// Opens a resource's rows: its inline data or its (single, local) file.
@@ -226,6 +235,7 @@ fn open_resource(resource: &Resource, base: &Path) -> Result<ResourceRows, Error
         return Ok(ResourceRows {
             source: Box::new(rows_from_json_value(data)?),
             raw: None,
+            size: None,
         });
     }
     let paths = resource.paths();
@@ -248,6 +258,7 @@ fn open_resource(resource: &Resource, base: &Path) -> Result<ResourceRows, Error
     Ok(ResourceRows {
         source: opened.source,
         raw: opened.raw,
+        size: opened.size,
     })
 }
 
@@ -271,7 +282,7 @@ fn validate_resource(
         Ok(checks) => checks,
         Err(e) => return Task::failed(resource.name.clone(), place, *e),
     };
-    let ResourceRows { source, raw } = match open_resource(resource, base) {
+    let ResourceRows { source, raw, size } = match open_resource(resource, base) {
         Ok(opened) => opened,
         Err(e) => return Task::failed(resource.name.clone(), place, open_error(&e)),
     };
@@ -289,6 +300,7 @@ fn validate_resource(
             },
             raw,
             foreign_keys,
+            size,
         },
         validate,
         reporter,

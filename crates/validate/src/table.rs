@@ -86,6 +86,17 @@ pub fn open_path(path: &Path, options: &ReadOptions) -> Result<OpenTable, Error>
                 .unwrap_or(SheetSelector::First);
             let sheet = open_sheet(path, &selector)?;
             let sheet_name = sheet.name().to_string();
+            if options.sheet.is_none() {
+                let names = crate::source::excel::sheet_names(path)?;
+                if names.len() > 1 {
+                    notices.push(format!(
+                        "{} has {} sheets ({}); reading \"{sheet_name}\" (choose another with --sheet)",
+                        path.display(),
+                        names.len(),
+                        names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
             // The workbook is read whole by its parser; hash it on the side.
             let raw = if options.digests != Digests::default() {
                 let mut reader = RawReader::new(

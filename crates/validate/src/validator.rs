@@ -79,6 +79,8 @@ pub struct Table<'a> {
     pub expected: Expected,
     pub raw: Option<Arc<RawStats>>,
     pub foreign_keys: Vec<ForeignKeyCheck>,
+    /// Size of the file, for progress.
+    pub size: Option<u64>,
 }
 
 /// The start of a table: its header and the rows read to find it.
@@ -181,7 +183,7 @@ pub fn validate_table(
 ) -> Task {
     let started = Instant::now();
     let mut task = Task::new(table.name.clone(), table.place.clone());
-    reporter.start(&table.name, None);
+    reporter.start(&table.name, table.size);
     let limit_reached = match validate_into(&mut table, options, reporter, &mut task) {
         Ok(limit_reached) => limit_reached,
         Err(e) => {
