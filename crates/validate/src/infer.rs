@@ -32,6 +32,10 @@ pub struct InferOptions {
     /// Data rows to look at (`None`: all of them).
     pub sample_rows: Option<usize>,
     pub missing_values: Vec<String>,
+    /// The cells came typed (a workbook's numbers, dates and booleans; JSON
+    /// numbers): under frictionless's rule such a cell is no `string`, so
+    /// one text cell among numbers does not make the column text.
+    pub typed_cells: bool,
 }
 
 impl Default for InferOptions {
@@ -48,6 +52,7 @@ impl InferOptions {
             rule: InferRule::Frictionless,
             sample_rows: Some(100),
             missing_values: vec![String::new()],
+            typed_cells: false,
         }
     }
 
@@ -57,6 +62,7 @@ impl InferOptions {
             rule: InferRule::Strict,
             sample_rows,
             missing_values: vec![String::new()],
+            typed_cells: false,
         }
     }
 }
@@ -113,7 +119,7 @@ pub fn infer_schema<'r>(
         InferRule::Frictionless => {
             // frictionless's sample counts the header row.
             let rows: Vec<&ByteRecord> = rows.take(limit.saturating_sub(1)).collect();
-            infer_frictionless(names, &rows, &options.missing_values)
+            infer_frictionless(names, &rows, &options.missing_values, options.typed_cells)
         }
         InferRule::Strict => {
             let mut state = StrictState::new(names.len(), &options.missing_values);
@@ -130,8 +136,27 @@ pub fn infer_schema<'r>(
     schema
 }
 
-fn infer_frictionless(names: &[String], rows: &[&ByteRecord], missing: &[String]) -> Vec<Field> {
+fn infer_frictionless(
+    names: &[String],
+    rows: &[&ByteRecord],
+    missing: &[String],
+    typed_cells: bool,
+) -> Vec<Field> {
     let candidates = casters(&FRICTIONLESS_CANDIDATES, missing);
+    // What a typed source would have handed over as a number, a date or a
+    // boolean rather than as text.
+    let natives = casters(
+        &[
+            FieldType::Integer,
+            FieldType::Number,
+            FieldType::Boolean,
+            FieldType::Datetime,
+            FieldType::Date,
+            FieldType::Time,
+        ],
+        missing,
+    );
+    let is_native = |cell: &str| typed_cells && natives.iter().any(|c| c.cast(cell).is_ok());
     let n = rows.len() as f64;
     let confidence = 0.9;
     let threshold = n * (confidence - 1.0);
@@ -143,7 +168,13 @@ fn infer_frictionless(names: &[String], rows: &[&ByteRecord], missing: &[String]
             if fields[index].is_some() {
                 continue;
             }
-            let source = row.get(index).map(String::from_utf8_lossy);
+            // A typed source's empty cell is a null (Python's None), not the
+            // empty string: it counts for every candidate instead of
+            // lowering the column's maximum score.
+            let source = row
+                .get(index)
+                .filter(|cell| !(typed_cells && cell.is_empty()))
+                .map(String::from_utf8_lossy);
             let is_missing = source
                 .as_deref()
                 .is_some_and(|s| missing.iter().any(|m| m == s));
@@ -157,6 +188,9 @@ fn infer_frictionless(names: &[String], rows: &[&ByteRecord], missing: &[String]
                 if !is_missing {
                     let ok = match source.as_deref() {
                         None => true,
+                        Some(cell) if caster.field().field_type == FieldType::String => {
+                            !is_native(cell)
+                        }
                         Some(cell) => caster.cast(cell).is_ok(),
                     };
                     scores[index][c] += if ok { 1.0 } else { -1.0 };
@@ -519,6 +553,23 @@ mod tests {
             &InferOptions::frictionless(),
         );
         assert_eq!(types(&s), ["string"]);
+    }
+
+    #[test]
+    fn frictionless_typed_cells_are_not_strings() {
+        // A workbook column of numbers with one text cell early on.
+        let mut data: Vec<&[&str]> = vec![&["1"], &["2"], &["twelve"]];
+        data.extend(vec![&["3"][..]; 17]);
+        let mut options = InferOptions::frictionless();
+        assert_eq!(
+            types(&infer_schema(&names(&["a"]), rows(&data).iter(), &options)),
+            ["string"]
+        );
+        options.typed_cells = true;
+        assert_eq!(
+            types(&infer_schema(&names(&["a"]), rows(&data).iter(), &options)),
+            ["integer"]
+        );
     }
 
     #[test]

@@ -74,6 +74,7 @@ pub fn validate_file(
     match open_path(path, &read) {
         Ok(opened) => {
             let notices = opened.notices.clone();
+            let validate = &typed_if(validate, opened.format);
             let mut task = validate_table(
                 Table {
                     name,
@@ -96,6 +97,14 @@ pub fn validate_file(
         }
         Err(e) => Task::failed(name, place, open_error(&e)),
     }
+}
+
+/// The options for a table of `format`: workbooks and JSON hand over typed
+/// cells, which frictionless's inference treats apart from text.
+fn typed_if(validate: &ValidateOptions, format: Format) -> ValidateOptions {
+    let mut options = validate.clone();
+    options.infer.typed_cells = !format.is_delimited();
+    options
 }
 
 /// The report error for a table that could not be opened: a missing file is
@@ -227,6 +236,7 @@ struct ResourceRows {
     source: Box<dyn RowSource>,
     raw: Option<Arc<RawStats>>,
     size: Option<u64>,
+    format: Format,
 }
 
 /// Opens a resource's rows: its inline data or its (single, local) file.
@@ -236,6 +246,7 @@ fn open_resource(resource: &Resource, base: &Path) -> Result<ResourceRows, Error
             source: Box::new(rows_from_json_value(data)?),
             raw: None,
             size: None,
+            format: Format::Json,
         });
     }
     let paths = resource.paths();
@@ -259,6 +270,7 @@ fn open_resource(resource: &Resource, base: &Path) -> Result<ResourceRows, Error
         source: opened.source,
         raw: opened.raw,
         size: opened.size,
+        format: opened.format,
     })
 }
 
@@ -282,7 +294,12 @@ fn validate_resource(
         Ok(checks) => checks,
         Err(e) => return Task::failed(resource.name.clone(), place, *e),
     };
-    let ResourceRows { source, raw, size } = match open_resource(resource, base) {
+    let ResourceRows {
+        source,
+        raw,
+        size,
+        format,
+    } = match open_resource(resource, base) {
         Ok(opened) => opened,
         Err(e) => return Task::failed(resource.name.clone(), place, open_error(&e)),
     };
@@ -302,7 +319,7 @@ fn validate_resource(
             foreign_keys,
             size,
         },
-        validate,
+        &typed_if(validate, format),
         reporter,
     )
 }

@@ -140,14 +140,21 @@ pub fn open_path(path: &Path, options: &ReadOptions) -> Result<OpenTable, Error>
                         ))
                     })?;
                     let detected = detect_encoding(&text_head);
-                    DetectedEncoding {
-                        encoding,
-                        bom_len: if detected.encoding == encoding {
-                            detected.bom_len
-                        } else {
-                            0
-                        },
-                        confident: true,
+                    let unicode = |e: &'static encoding_rs::Encoding| {
+                        e == encoding_rs::UTF_8
+                            || e == encoding_rs::UTF_16LE
+                            || e == encoding_rs::UTF_16BE
+                    };
+                    if detected.bom_len > 0 && unicode(encoding) && unicode(detected.encoding) {
+                        // A declared `utf-16` (or `utf-8`) reads the byte order from
+                        // the BOM, as Python's codecs do.
+                        detected
+                    } else {
+                        DetectedEncoding {
+                            encoding,
+                            bom_len: 0,
+                            confident: true,
+                        }
                     }
                 }
                 None => detect_encoding(&text_head),

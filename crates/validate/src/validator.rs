@@ -313,6 +313,17 @@ fn validate_into(
         options.infer.sample_rows.unwrap_or(HEADER_SAMPLE_ROWS)
     };
     let head = read_head(table.source.as_mut(), table.header, rows_ahead)?;
+    // Text that does not decode in the rows read ahead (frictionless's
+    // sample) means the table can't be read at all: no labels, no rows.
+    if let Some(error) = head
+        .rows
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| encoding_error(r, i as u64 + 1))
+    {
+        task.push_error(error);
+        return Ok(false);
+    }
     task.labels = head.labels.clone();
     if head.labels.is_empty() && head.data_rows().is_empty() {
         task.push_error(ReportError::task(
@@ -555,6 +566,23 @@ fn check_labels(head: &Head, schema: &Schema, task: &mut Task) {
     }
 }
 
+/// The `encoding-error` for a record that is not valid UTF-8, naming the
+/// row, the field and the byte; `None` for a valid one.
+fn encoding_error(record: &ByteRecord, row_number: u64) -> Option<ReportError> {
+    let offset = std::str::from_utf8(record.as_slice()).err()?.valid_up_to();
+    let byte = record.as_slice().get(offset).copied().unwrap_or(0);
+    let field = (0..record.len())
+        .find(|&i| record.range(i).is_some_and(|r| r.contains(&offset)))
+        .unwrap_or(0);
+    Some(ReportError::task(
+        ErrorKind::EncodingError,
+        format!(
+            "invalid UTF-8 byte 0x{byte:02x} in row {row_number}, field {}: the file is not in the encoding it is read with; pass --encoding (for example --encoding windows-1252)",
+            field + 1
+        ),
+    ))
+}
+
 /// The worker's part: everything that needs only the row itself.
 fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
     let mut result = BatchResult::default();
@@ -572,22 +600,7 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
                 texts.push(whole.get(range).unwrap_or(""));
             }
         } else {
-            // The slower validator, for the offset of the bad byte.
-            let offset = std::str::from_utf8(record.as_slice())
-                .err()
-                .map(|e| e.valid_up_to())
-                .unwrap_or(0);
-            let byte = record.as_slice().get(offset).copied().unwrap_or(0);
-            let i = (0..record.len())
-                .find(|&i| record.range(i).is_some_and(|r| r.contains(&offset)))
-                .unwrap_or(0);
-            result.encoding = Some(ReportError::task(
-                ErrorKind::EncodingError,
-                format!(
-                    "invalid UTF-8 byte 0x{byte:02x} in row {row_number}, field {}: the file is not in the encoding it is read with; pass --encoding (for example --encoding windows-1252)",
-                    i + 1
-                ),
-            ));
+            result.encoding = encoding_error(record, row_number);
             return result;
         }
         let errors_before = result.errors.len();
