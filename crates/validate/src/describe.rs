@@ -8,12 +8,12 @@ use datapackage::{Inline, Resource, Schema};
 
 use crate::error::Error;
 use crate::header::field_names_from_labels;
+use crate::header::{read_head, Replay};
 use crate::infer::{infer_schema, InferOptions, InferRule, StrictState};
 use crate::package::task_name;
 use crate::pipeline::{self, Batch};
 use crate::reporter::Reporter;
 use crate::table::{open_path, ReadOptions};
-use crate::validator::{read_head, Replay};
 
 /// A described file: the resource descriptor and what goes with it.
 #[derive(Debug, Clone)]

@@ -3,6 +3,9 @@
 
 use csv::ByteRecord;
 
+use crate::error::Error;
+use crate::source::RowSource;
+
 /// Rows frictionless looks at to find the header.
 pub const HEADER_SAMPLE_ROWS: usize = 100;
 
@@ -64,6 +67,95 @@ pub fn field_names_from_labels(labels: &[String], width: usize) -> Vec<String> {
         });
     }
     names
+}
+
+/// The start of a table: its header and the rows read to find it.
+pub(crate) struct Head {
+    /// Rows read ahead (header included), numbered from 1.
+    pub rows: Vec<ByteRecord>,
+    /// Index in `rows` of the header, if there is one.
+    pub header_index: Option<usize>,
+    pub labels: Vec<String>,
+}
+
+impl Head {
+    /// Row number of the first data row.
+    pub fn first_data_row(&self) -> u64 {
+        self.header_index.map(|i| i as u64 + 2).unwrap_or(1)
+    }
+
+    /// The data rows among those read ahead.
+    pub fn data_rows(&self) -> &[ByteRecord] {
+        let start = self.header_index.map(|i| i + 1).unwrap_or(0);
+        &self.rows[start.min(self.rows.len())..]
+    }
+
+    /// Header row number, for label errors.
+    pub fn header_row_number(&self) -> u64 {
+        self.header_index.map(|i| i as u64 + 1).unwrap_or(1)
+    }
+
+    /// Width of the widest row read ahead.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(ByteRecord::len).max().unwrap_or(0)
+    }
+}
+
+/// Reads the first rows of a table and finds its header.
+pub(crate) fn read_head(
+    source: &mut dyn RowSource,
+    header: Option<bool>,
+    rows_ahead: usize,
+) -> Result<Head, Error> {
+    let mut rows = Vec::new();
+    let want = rows_ahead.max(HEADER_SAMPLE_ROWS);
+    while rows.len() < want {
+        let mut record = ByteRecord::new();
+        if !source.read_row(&mut record)? {
+            break;
+        }
+        rows.push(record);
+    }
+    let header_index = match header {
+        Some(false) => None,
+        Some(true) => (!rows.is_empty()).then_some(0),
+        None => (!rows.is_empty()).then(|| find_header_row(&rows)),
+    };
+    let labels = header_index
+        .map(|i| {
+            rows[i]
+                .iter()
+                .map(|l| String::from_utf8_lossy(l).into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Head {
+        rows,
+        header_index,
+        labels,
+    })
+}
+
+/// Rows already read ahead, then the rest of the source.
+pub(crate) struct Replay<'s> {
+    pub ahead: std::vec::IntoIter<ByteRecord>,
+    pub rest: &'s mut dyn RowSource,
+}
+
+impl RowSource for Replay<'_> {
+    fn read_row(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
+        match self.ahead.next() {
+            Some(r) => {
+                *record = r;
+                Ok(true)
+            }
+            None => self.rest.read_row(record),
+        }
+    }
+
+    fn position(&self) -> Option<u64> {
+        self.rest.position()
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod detect;
 pub mod error;
 pub mod header;
 pub mod infer;
+mod labels;
 pub mod package;
 pub mod pipeline;
 pub mod report;

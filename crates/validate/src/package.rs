@@ -12,6 +12,7 @@ use datapackage::{FieldCaster, Package, Resource, Schema, ValueKey};
 
 use crate::detect::Format;
 use crate::error::Error;
+use crate::header::read_head;
 use crate::report::{ErrorKind, Report, ReportError, Task};
 use crate::reporter::Reporter;
 use crate::source::json::rows_from_json_value;
@@ -19,7 +20,7 @@ use crate::source::raw::{Digests, RawStats};
 use crate::source::RowSource;
 use crate::table::{open_path, ReadOptions};
 use crate::validator::{
-    error_for, read_head, split_hash, validate_table, Expected, ForeignKeyCheck, Lookup, Table,
+    error_for, split_hash, validate_table, Expected, ForeignKeyCheck, Lookup, Table,
     ValidateOptions,
 };
 

@@ -165,40 +165,29 @@ pub fn open_path(path: &Path, options: &ReadOptions) -> Result<OpenTable, Error>
                 } else {
                     Box::new(DecodingReader::new(bytes, encoding.encoding))
                 };
-            if format.is_delimited() {
+            let (source, dialect): (Box<dyn RowSource>, Dialect) = if format.is_delimited() {
                 let (csv_options, dialect) =
                     csv_dialect(format, &options.dialect, &text_head, &encoding);
-                let source = CsvSource::new(text, &csv_options);
-                Ok(OpenTable {
-                    source: Box::new(source),
-                    raw: Some(raw),
-                    format,
-                    compression,
-                    encoding: Some(encoding),
-                    dialect,
-                    sheet: None,
-                    notices,
-                    size,
-                })
+                (Box::new(CsvSource::new(text, &csv_options)), dialect)
             } else {
                 let kind = if format == Format::Ndjson {
                     JsonKind::Lines
                 } else {
                     JsonKind::Array
                 };
-                let source = open_json(text, kind)?;
-                Ok(OpenTable {
-                    source: Box::new(source),
-                    raw: Some(raw),
-                    format,
-                    compression,
-                    encoding: Some(encoding),
-                    dialect: options.dialect.clone(),
-                    sheet: None,
-                    notices,
-                    size,
-                })
-            }
+                (Box::new(open_json(text, kind)?), options.dialect.clone())
+            };
+            Ok(OpenTable {
+                source,
+                raw: Some(raw),
+                format,
+                compression,
+                encoding: Some(encoding),
+                dialect,
+                sheet: None,
+                notices,
+                size,
+            })
         }
     }
 }

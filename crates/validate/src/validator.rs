@@ -11,8 +11,9 @@ use csv::ByteRecord;
 use datapackage::{FieldCaster, Schema, Value, ValueKey};
 
 use crate::error::Error;
-use crate::header::{field_names_from_labels, find_header_row, HEADER_SAMPLE_ROWS};
+use crate::header::{field_names_from_labels, read_head, Replay, HEADER_SAMPLE_ROWS};
 use crate::infer::{infer_schema, InferOptions};
+use crate::labels::{check_labels, expected_schema};
 use crate::pipeline::{self, Batch};
 use crate::report::{ErrorKind, ForeignKeyDetail, ReportError, Task};
 use crate::reporter::Reporter;
@@ -81,90 +82,6 @@ pub struct Table<'a> {
     pub foreign_keys: Vec<ForeignKeyCheck>,
     /// Size of the file, for progress.
     pub size: Option<u64>,
-}
-
-/// The start of a table: its header and the rows read to find it.
-pub(crate) struct Head {
-    /// Rows read ahead (header included), numbered from 1.
-    pub rows: Vec<ByteRecord>,
-    /// Index in `rows` of the header, if there is one.
-    pub header_index: Option<usize>,
-    pub labels: Vec<String>,
-}
-
-impl Head {
-    /// Row number of the first data row.
-    pub fn first_data_row(&self) -> u64 {
-        self.header_index.map(|i| i as u64 + 2).unwrap_or(1)
-    }
-
-    /// The data rows among those read ahead.
-    pub fn data_rows(&self) -> &[ByteRecord] {
-        let start = self.header_index.map(|i| i + 1).unwrap_or(0);
-        &self.rows[start.min(self.rows.len())..]
-    }
-
-    /// Header row number, for label errors.
-    pub fn header_row_number(&self) -> u64 {
-        self.header_index.map(|i| i as u64 + 1).unwrap_or(1)
-    }
-
-    /// Width of the widest row read ahead.
-    pub fn width(&self) -> usize {
-        self.rows.iter().map(ByteRecord::len).max().unwrap_or(0)
-    }
-}
-
-/// Reads the first rows of a table and finds its header.
-pub(crate) fn read_head(
-    source: &mut dyn RowSource,
-    header: Option<bool>,
-    rows_ahead: usize,
-) -> Result<Head, Error> {
-    let mut rows = Vec::new();
-    let want = rows_ahead.max(HEADER_SAMPLE_ROWS);
-    while rows.len() < want {
-        let mut record = ByteRecord::new();
-        if !source.read_row(&mut record)? {
-            break;
-        }
-        rows.push(record);
-    }
-    let header_index = match header {
-        Some(false) => None,
-        Some(true) => (!rows.is_empty()).then_some(0),
-        None => (!rows.is_empty()).then(|| find_header_row(&rows)),
-    };
-    let labels = header_index
-        .map(|i| rows[i].iter().map(lossy).collect())
-        .unwrap_or_default();
-    Ok(Head {
-        rows,
-        header_index,
-        labels,
-    })
-}
-
-/// Rows already read ahead, then the rest of the source.
-pub(crate) struct Replay<'s> {
-    pub ahead: std::vec::IntoIter<ByteRecord>,
-    pub rest: &'s mut dyn RowSource,
-}
-
-impl RowSource for Replay<'_> {
-    fn read_row(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
-        match self.ahead.next() {
-            Some(r) => {
-                *record = r;
-                Ok(true)
-            }
-            None => self.rest.read_row(record),
-        }
-    }
-
-    fn position(&self) -> Option<u64> {
-        self.rest.position()
-    }
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -415,25 +332,6 @@ fn validate_into(
     Ok(limit_reached)
 }
 
-/// The fields rows are checked against, as frictionless pairs them with the
-/// header: a label beyond the schema becomes an untyped column (its cells are
-/// no extra cells), and a field beyond the header (a missing label) is left
-/// out of the row checks.
-fn expected_schema(head: &Head, mut schema: Schema) -> Schema {
-    if head.header_index.is_none() || head.labels.is_empty() {
-        return schema;
-    }
-    let labels = &head.labels;
-    schema.fields.truncate(labels.len());
-    for label in labels.iter().skip(schema.fields.len()) {
-        schema.fields.push(datapackage::Field::new(
-            label.clone(),
-            datapackage::FieldType::Any,
-        ));
-    }
-    schema
-}
-
 fn nonzero(n: u64) -> Option<u64> {
     (n > 0).then_some(n)
 }
@@ -484,86 +382,6 @@ fn compile(schema: &Schema, foreign_keys: &[ForeignKeyCheck]) -> Result<Compiled
         primary_key,
         foreign,
     })
-}
-
-/// Label errors, in frictionless's order: extra labels, missing labels, then
-/// blank, duplicate and incorrect labels position by position.
-fn check_labels(head: &Head, schema: &Schema, task: &mut Task) {
-    if head.header_index.is_none() {
-        return;
-    }
-    let labels = &head.labels;
-    let fields = &schema.fields;
-    let header_row = head.header_row_number();
-    let label_error = |kind, note: String, label: &str, field_name: &str, number: usize| {
-        ReportError::label(
-            kind,
-            note,
-            header_row,
-            labels.clone(),
-            label.to_string(),
-            field_name.to_string(),
-            number,
-        )
-    };
-    for (i, label) in labels.iter().enumerate().skip(fields.len()) {
-        task.push_error(label_error(
-            ErrorKind::ExtraLabel,
-            String::new(),
-            label,
-            "",
-            i + 1,
-        ));
-    }
-    if !labels.is_empty() {
-        for (i, field) in fields.iter().enumerate().skip(labels.len()) {
-            task.push_error(label_error(
-                ErrorKind::MissingLabel,
-                String::new(),
-                "",
-                &field.name,
-                i + 1,
-            ));
-        }
-    }
-    for (i, (field, label)) in fields.iter().zip(labels.iter()).enumerate() {
-        let number = i + 1;
-        if label.is_empty() {
-            task.push_error(label_error(
-                ErrorKind::BlankLabel,
-                String::new(),
-                "",
-                &field.name,
-                number,
-            ));
-            continue;
-        }
-        let earlier: Vec<String> = labels[..i]
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| *l == label)
-            .map(|(j, _)| (j + 1).to_string())
-            .collect();
-        if !earlier.is_empty() {
-            task.push_error(label_error(
-                ErrorKind::DuplicateLabel,
-                format!("at position \"{}\"", earlier.join(", ")),
-                label,
-                &field.name,
-                number,
-            ));
-            continue;
-        }
-        if *label != field.name {
-            task.push_error(label_error(
-                ErrorKind::IncorrectLabel,
-                String::new(),
-                label,
-                &field.name,
-                number,
-            ));
-        }
-    }
 }
 
 /// The `encoding-error` for a record that is not valid UTF-8, naming the
