@@ -38,6 +38,11 @@ pub fn describe_path(
     let mut opened = open_path(path, read)?;
     reporter.start(&path.display().to_string(), opened.size);
     let head = read_head(opened.source.as_mut(), read.dialect.header, 0)?;
+    if head.rows.is_empty() {
+        return Err(Error::source(
+            "the source is empty: there is nothing to infer a schema from",
+        ));
+    }
     let width = match head.header_index {
         Some(_) => head.labels.len(),
         None => head.width(),

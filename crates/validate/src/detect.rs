@@ -466,14 +466,15 @@ fn is_binary(text: &str) -> bool {
     let mut control = 0usize;
     for c in text.chars() {
         total += 1;
-        if c == '\0' {
-            return true;
-        }
+        // A stray NUL in a cell is still text; NULs in numbers are counted
+        // with the other control characters below.
         if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C') {
             control += 1;
         }
     }
-    control > 0 && control * 100 > total
+    // A few control characters (a stray NUL in a cell) are data that is
+    // damaged, not binary: the table is still read and reported on.
+    control > 8 && control * 100 > total
 }
 
 /// Web pages and XML saved as `.csv` or `.xls` (a common export trick).
@@ -811,8 +812,10 @@ mod tests {
             "{message}"
         );
 
-        let error = detect_format(Path::new("t.csv"), b"a,b\n1\x002\n").unwrap_err();
-        assert!(error.to_string().contains("binary"));
+        // A stray NUL in a cell is damaged text, read as a table (as
+        // frictionless-py reads it), wherever in the file it sits.
+        let detected = detect_format(Path::new("t.csv"), b"a,b\n1\x002\n").unwrap();
+        assert_eq!(detected.format, Format::Csv);
 
         let error = detect_format(Path::new("t.csv"), b"PAR1\x15\x04").unwrap_err();
         assert!(error.to_string().contains("Parquet"), "{error}");

@@ -48,22 +48,20 @@ fn round_half_even(x: f64) -> usize {
 /// (`id`, `id2`), as frictionless names them.
 pub fn field_names_from_labels(labels: &[String], width: usize) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(width.max(labels.len()));
+    // Occurrences so far of each label: one pass, however wide the table.
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for i in 0..width.max(labels.len()) {
         let label = labels.get(i).map(|s| s.trim()).unwrap_or("");
-        let base = if label.is_empty() {
-            format!("field{}", i + 1)
+        if label.is_empty() {
+            names.push(format!("field{}", i + 1));
+            continue;
+        }
+        let count = seen.entry(label).or_insert(0);
+        *count += 1;
+        names.push(if *count > 1 {
+            format!("{label}{count}")
         } else {
             label.to_string()
-        };
-        let seen = names
-            .iter()
-            .zip(labels.iter())
-            .filter(|(_, l)| l.trim() == label && !label.is_empty())
-            .count();
-        names.push(if seen > 0 {
-            format!("{base}{}", seen + 1)
-        } else {
-            base
         });
     }
     names

@@ -46,6 +46,8 @@ pub(crate) fn check_labels(head: &Head, schema: &Schema, task: &mut Task) {
             ));
         }
     }
+    // Positions (1-based) where each label was seen: one pass, however wide.
+    let mut seen: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
     for (i, (field, label)) in fields.iter().zip(labels.iter()).enumerate() {
         let number = i + 1;
         if label.is_empty() {
@@ -58,12 +60,9 @@ pub(crate) fn check_labels(head: &Head, schema: &Schema, task: &mut Task) {
             ));
             continue;
         }
-        let earlier: Vec<String> = labels[..i]
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| *l == label)
-            .map(|(j, _)| (j + 1).to_string())
-            .collect();
+        let positions = seen.entry(label.as_str()).or_default();
+        let earlier: Vec<String> = positions.iter().map(|j| j.to_string()).collect();
+        positions.push(number);
         if !earlier.is_empty() {
             task.push_error(label_error(
                 ErrorKind::DuplicateLabel,

@@ -207,6 +207,10 @@ impl ErrorKind {
     }
 }
 
+/// The cells of a row, shared by every error of the row: a wide row with
+/// many errors is held once.
+pub type Cells = std::sync::Arc<[String]>;
+
 /// The foreign-key details frictionless adds to a `foreign-key` error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForeignKeyDetail {
@@ -221,8 +225,8 @@ pub struct ForeignKeyDetail {
 pub struct ReportError {
     pub kind: ErrorKind,
     pub note: String,
-    /// Row errors: every cell of the row.
-    pub cells: Option<Vec<String>>,
+    /// Row errors: every cell of the row (shared by the row's errors).
+    pub cells: Option<Cells>,
     pub row_number: Option<u64>,
     /// Cell errors: the offending cell.
     pub cell: Option<String>,
@@ -263,7 +267,7 @@ impl ReportError {
         kind: ErrorKind,
         note: impl Into<String>,
         row_number: u64,
-        cells: Vec<String>,
+        cells: Cells,
     ) -> ReportError {
         ReportError {
             cells: Some(cells),
@@ -277,7 +281,7 @@ impl ReportError {
         kind: ErrorKind,
         note: impl Into<String>,
         row_number: u64,
-        cells: Vec<String>,
+        cells: Cells,
         cell: String,
         field_name: String,
         field_number: usize,
@@ -399,7 +403,7 @@ impl Serialize for ReportError {
             m.serialize_entry("rowNumbers", rows)?;
         }
         if let Some(cells) = &self.cells {
-            m.serialize_entry("cells", cells)?;
+            m.serialize_entry("cells", &cells[..])?;
         }
         if let Some(row) = self.row_number {
             m.serialize_entry("rowNumber", &row)?;
@@ -552,7 +556,7 @@ mod tests {
             ErrorKind::TypeError,
             "type is \"integer/default\"",
             3,
-            vec!["x".into(), "b".into()],
+            vec!["x".to_string(), "b".to_string()].into(),
             "x".into(),
             "id".into(),
             1,

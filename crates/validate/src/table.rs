@@ -64,6 +64,9 @@ pub fn open_path(path: &Path, options: &ReadOptions) -> Result<OpenTable, Error>
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let size = file.metadata().ok().map(|m| m.len());
     let head = read_head(&mut file, HEAD_BYTES).map_err(|e| Error::io(path, e))?;
+    if head.is_empty() {
+        return Err(Error::source("the source is empty"));
+    }
     let mut notices = Vec::new();
     let (format, compression) = match options.format {
         Some(format) => {
@@ -71,7 +74,15 @@ pub fn open_path(path: &Path, options: &ReadOptions) -> Result<OpenTable, Error>
             (format, gz.then_some(Compression::Gzip))
         }
         None => {
-            let detected = detect_format(path, &head)?;
+            // Text in a declared UTF-16 is told from binary once decoded.
+            let declared = options.encoding.as_deref().and_then(encoding_for_label);
+            let detected = match declared {
+                Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {
+                    let (text, _) = e.decode_without_bom_handling(&head);
+                    detect_format(path, text.as_bytes())?
+                }
+                _ => detect_format(path, &head)?,
+            };
             notices.extend(detected.mismatch.clone());
             (detected.format, detected.compression)
         }

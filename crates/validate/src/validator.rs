@@ -15,7 +15,7 @@ use crate::header::{field_names_from_labels, read_head, Replay, HEADER_SAMPLE_RO
 use crate::infer::{infer_schema, InferOptions};
 use crate::labels::{check_labels, expected_schema};
 use crate::pipeline::{self, Batch};
-use crate::report::{ErrorKind, ForeignKeyDetail, ReportError, Task};
+use crate::report::{Cells, ErrorKind, ForeignKeyDetail, ReportError, Task};
 use crate::reporter::Reporter;
 use crate::source::raw::RawStats;
 use crate::source::RowSource;
@@ -88,8 +88,23 @@ fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn cells_of(record: &ByteRecord) -> Vec<String> {
+fn cells_of(record: &ByteRecord) -> Cells {
     record.iter().map(lossy).collect()
+}
+
+/// A row's cells as the report shows them, made on the row's first error
+/// and shared by the others.
+struct RowCells<'r> {
+    record: &'r ByteRecord,
+    cells: Option<Cells>,
+}
+
+impl RowCells<'_> {
+    fn get(&mut self) -> Cells {
+        self.cells
+            .get_or_insert_with(|| cells_of(self.record))
+            .clone()
+    }
 }
 
 /// Validates one table.
@@ -289,7 +304,7 @@ fn validate_into(
         &mut replay,
         first_data_row,
         options.threads,
-        |batch: &Batch| check_batch(batch, &compiled),
+        |batch: &Batch| check_batch(batch, &compiled, limit),
         |batch, result| {
             merge_batch(
                 batch,
@@ -319,6 +334,10 @@ fn validate_into(
         },
     );
     if let Some(error) = stop_reason {
+        // The reader ran ahead of the bad row: count the rows before it.
+        if let Some(row) = first_row_of_encoding(&error) {
+            rows_at_limit = Some(row.saturating_sub(first_data_row));
+        }
         task.push_error(error);
     } else if let Some(e) = outcome.error {
         if !limit_reached {
@@ -402,7 +421,7 @@ fn encoding_error(record: &ByteRecord, row_number: u64) -> Option<ReportError> {
 }
 
 /// The worker's part: everything that needs only the row itself.
-fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
+fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult {
     let mut result = BatchResult::default();
     let width = compiled.key_width();
     let mut row_keys: Vec<Option<ValueKey>> = vec![None; compiled.casters.len()];
@@ -422,6 +441,10 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
             return result;
         }
         let errors_before = result.errors.len();
+        let mut cells = RowCells {
+            record,
+            cells: None,
+        };
         let mut blank_cells = 0;
         let need_values = compiled.needs_keys() || !compiled.foreign.is_empty();
         for (i, caster) in compiled.casters.iter().enumerate() {
@@ -444,7 +467,7 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
                             ErrorKind::TypeError,
                             e.note(),
                             row_number,
-                            cells_of(record),
+                            cells.get(),
                             cell.to_string(),
                             compiled.names[i].clone(),
                             i + 1,
@@ -459,7 +482,7 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
                         ErrorKind::ConstraintError,
                         e.note(),
                         row_number,
-                        cells_of(record),
+                        cells.get(),
                         cell.unwrap_or("").to_string(),
                         compiled.names[i].clone(),
                         i + 1,
@@ -472,23 +495,31 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
             }
         }
         let n_fields = compiled.casters.len();
+        // A row far wider than its schema: no more errors than could be
+        // reported (the collector keeps `limit` in all).
         for (i, cell) in texts.iter().enumerate().skip(n_fields) {
+            if result.errors.len() >= limit {
+                break;
+            }
             result.errors.push(ReportError::cell(
                 ErrorKind::ExtraCell,
                 "",
                 row_number,
-                cells_of(record),
+                cells.get(),
                 cell.to_string(),
                 String::new(),
                 i + 1,
             ));
         }
         for i in texts.len()..n_fields {
+            if result.errors.len() >= limit {
+                break;
+            }
             result.errors.push(ReportError::cell(
                 ErrorKind::MissingCell,
                 "",
                 row_number,
-                cells_of(record),
+                cells.get(),
                 String::new(),
                 compiled.names[i].clone(),
                 i + 1,
@@ -500,7 +531,7 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
                 ErrorKind::BlankRow,
                 "",
                 row_number,
-                cells_of(record),
+                cells.get(),
             ));
         }
         if width > 0 {
@@ -543,7 +574,7 @@ fn check_batch(batch: &Batch, compiled: &Compiled) -> BatchResult {
                     lookup.fields.join(", ")
                 );
                 let mut error =
-                    ReportError::row(ErrorKind::ForeignKey, note, row_number, cells_of(record));
+                    ReportError::row(ErrorKind::ForeignKey, note, row_number, cells.get());
                 error.foreign_key = Some(Box::new(ForeignKeyDetail {
                     field_names,
                     field_cells,

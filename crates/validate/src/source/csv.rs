@@ -52,6 +52,8 @@ pub struct CsvSource<R> {
     /// Empty lines still to hand out as empty rows before `pending`.
     blank_rows_due: u64,
     pending: Option<ByteRecord>,
+    /// Rows handed out so far (blank ones included).
+    emitted: u64,
     finished: bool,
     skip_initial_space: bool,
     count_blank_lines: bool,
@@ -83,6 +85,7 @@ impl<R: Read + Send> CsvSource<R> {
             crlf,
             blank_rows_due: 0,
             pending: None,
+            emitted: 0,
             finished: false,
             skip_initial_space: options.skip_initial_space,
             // A skipped comment line leaves the same gap as an empty one, so
@@ -100,7 +103,11 @@ impl<R: Read + Send> CsvSource<R> {
     /// reader skipped before it: the lines it consumed, less the record's
     /// own. Returns whether there was a record.
     fn read_counting(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
-        let more = self.reader.read_byte_record(record).map_err(csv_error)?;
+        let row = self.emitted + self.blank_rows_due + 1;
+        let more = self
+            .reader
+            .read_byte_record(record)
+            .map_err(|e| csv_error(e, row))?;
         let lines_after = self.reader.position().line();
         let consumed = lines_after.saturating_sub(self.lines_before);
         self.lines_before = lines_after;
@@ -130,6 +137,18 @@ impl<R: Read + Send> CsvSource<R> {
 
 impl<R: Read + Send> RowSource for CsvSource<R> {
     fn read_row(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
+        let more = self.next_row(record)?;
+        self.emitted += u64::from(more);
+        Ok(more)
+    }
+
+    fn position(&self) -> Option<u64> {
+        Some(self.text_position())
+    }
+}
+
+impl<R: Read + Send> CsvSource<R> {
+    fn next_row(&mut self, record: &mut ByteRecord) -> Result<bool, Error> {
         if self.blank_rows_due == 0 {
             if let Some(pending) = self.pending.as_mut() {
                 std::mem::swap(record, pending);
@@ -157,10 +176,6 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
         record.clear();
         Ok(true)
     }
-
-    fn position(&self) -> Option<u64> {
-        Some(self.text_position())
-    }
 }
 
 impl<R> CsvSource<R> {
@@ -178,11 +193,12 @@ impl<R> CsvSource<R> {
     }
 }
 
-fn csv_error(e: csv::Error) -> Error {
+/// The error for a failed read of row `row` (the row the reader was on).
+fn csv_error(e: csv::Error, row: u64) -> Error {
     match e.kind() {
         csv::ErrorKind::Io(io) => {
             if let Some(inner) = io.get_ref() {
-                return Error::encoding(inner.to_string());
+                return Error::encoding(format!("in row {row}: {inner}"));
             }
             Error::source(format!("Failed to read the table: {io}"))
         }
