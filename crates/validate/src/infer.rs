@@ -273,11 +273,17 @@ impl StrictState {
     }
 
     pub fn observe(&mut self, row: &ByteRecord) {
+        // One UTF-8 check for the record; a bad one is checked cell by cell.
+        let whole = simdutf8::basic::from_utf8(row.as_slice()).ok();
         for (index, column) in self.columns.iter_mut().enumerate() {
             let Some(bytes) = row.get(index) else {
                 continue;
             };
-            let Ok(cell) = std::str::from_utf8(bytes) else {
+            let text = match (whole, row.range(index)) {
+                (Some(whole), Some(range)) => whole.get(range).ok_or(()),
+                _ => std::str::from_utf8(bytes).map_err(|_| ()),
+            };
+            let Ok(cell) = text else {
                 // Not text in this encoding: only a string can hold it.
                 let last = column.alive.len() - 1;
                 column.alive.iter_mut().take(last).for_each(|a| *a = false);

@@ -76,11 +76,37 @@ pub fn run<T, W, S>(
     first_row_number: u64,
     threads: usize,
     work: W,
-    mut sink: S,
+    sink: S,
 ) -> RunOutcome
 where
     T: Send,
     W: Fn(&Batch) -> T + Sync,
+    S: FnMut(&Batch, T) -> ControlFlow<()>,
+{
+    run_with(
+        source,
+        first_row_number,
+        threads,
+        || (),
+        |_, b| work(b),
+        sink,
+    )
+}
+
+/// [`run`], with a state per worker made by `init` (its own copies of
+/// what would otherwise be shared between threads, such as regex caches).
+pub fn run_with<T, L, I, W, S>(
+    source: &mut dyn RowSource,
+    first_row_number: u64,
+    threads: usize,
+    init: I,
+    work: W,
+    mut sink: S,
+) -> RunOutcome
+where
+    T: Send,
+    I: Fn() -> L + Sync,
+    W: Fn(&mut L, &Batch) -> T + Sync,
     S: FnMut(&Batch, T) -> ControlFlow<()>,
 {
     let threads = threads.max(1);
@@ -101,9 +127,11 @@ where
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
             let work = &work;
+            let init = &init;
             scope.spawn(move || {
+                let mut local = init();
                 for batch in work_rx.iter() {
-                    let result = work(&batch);
+                    let result = work(&mut local, &batch);
                     if done_tx.send((batch, result)).is_err() {
                         break;
                     }

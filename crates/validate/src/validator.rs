@@ -199,6 +199,7 @@ pub fn split_hash(hash: &str) -> (&str, &str) {
 }
 
 /// Per-field work for a row, compiled once per table.
+#[derive(Clone)]
 struct Compiled {
     casters: Vec<FieldCaster>,
     names: Vec<String>,
@@ -300,11 +301,14 @@ fn validate_into(
     let mut limit_reached = false;
     let mut rows_at_limit: Option<u64> = None;
 
-    let outcome = pipeline::run(
+    let outcome = pipeline::run_with(
         &mut replay,
         first_data_row,
         options.threads,
-        |batch: &Batch| check_batch(batch, &compiled, limit),
+        // Each worker its own casters: a shared regex would make the
+        // workers queue for its cache.
+        || compiled.clone(),
+        |compiled: &mut Compiled, batch: &Batch| check_batch(batch, compiled, limit),
         |batch, result| {
             merge_batch(
                 batch,
@@ -426,6 +430,7 @@ fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult 
     let width = compiled.key_width();
     let mut row_keys: Vec<Option<ValueKey>> = vec![None; compiled.casters.len()];
     let mut texts: Vec<&str> = Vec::with_capacity(compiled.casters.len());
+    let need_values = compiled.needs_keys() || !compiled.foreign.is_empty();
     for (row_number, record) in batch.iter() {
         texts.clear();
         // One UTF-8 check per record; cells are then slices of it (their
@@ -446,9 +451,10 @@ fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult 
             cells: None,
         };
         let mut blank_cells = 0;
-        let need_values = compiled.needs_keys() || !compiled.foreign.is_empty();
         for (i, caster) in compiled.casters.iter().enumerate() {
-            row_keys[i] = None;
+            if need_values {
+                row_keys[i] = None;
+            }
             let cell = texts.get(i).copied();
             let value = match cell {
                 None => {

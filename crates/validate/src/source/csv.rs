@@ -121,13 +121,14 @@ impl<R: Read + Send> CsvSource<R> {
             }
             return Ok(false);
         }
-        // Newlines inside quoted cells: one count over the record's bytes.
-        let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
         // One newline per record is its terminator: the record's own (LF),
         // or the previous record's, consumed late (CRLF); the first CRLF
         // record has none yet.
         let terminator = u64::from(!(self.crlf && self.records == 0));
-        if self.count_blank_lines {
+        if self.count_blank_lines && consumed > terminator {
+            // More lines than one: newlines inside quoted cells, or empty
+            // lines before the record (counted only here, off the hot path).
+            let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
             self.blank_rows_due = consumed.saturating_sub(inside + terminator);
         }
         self.records += 1;
