@@ -216,9 +216,8 @@ fn read_options(resource: &Resource) -> ReadOptions {
         dialect.delimiter = Some("\t".into());
     }
     let (md5, sha256) = match resource.hash.as_deref().map(split_hash) {
-        Some(("sha256", _)) => (false, true),
-        Some(_) => (true, false),
-        None => (false, true),
+        Some(("md5", _)) => (true, false),
+        _ => (false, true),
     };
     ReadOptions {
         format: resource.format.as_deref().and_then(Format::from_name),
@@ -401,10 +400,12 @@ fn build_lookup(resource: &Resource, fields: &[String], base: &Path) -> Result<L
     let missing = schema.missing_values();
     let mut columns = Vec::new();
     for name in fields {
-        let index = if head.header_index.is_some() {
-            head.labels.iter().position(|l| l == name)
-        } else {
-            schema.field_index(name)
+        // Fields pair with columns by position, as in validation; the
+        // labels name the columns only of a table without a schema.
+        let index = match schema.field_index(name) {
+            Some(i) => Some(i),
+            None if schema.fields.is_empty() => head.labels.iter().position(|l| l == name),
+            None => None,
         };
         let field = schema
             .fields
@@ -434,9 +435,11 @@ fn build_lookup(resource: &Resource, fields: &[String], base: &Path) -> Result<L
                 .get(*i)
                 .and_then(|c| std::str::from_utf8(c).ok())
                 .unwrap_or("");
+            // A cell that does not cast is a missing part (frictionless keeps
+            // the row with a None there).
             match caster.cast(cell) {
-                Ok(v) => key.push(v.key()),
-                Err(_) => return,
+                Ok(v) if !v.is_nan() => key.push(v.key()),
+                _ => key.push(ValueKey::Null),
             }
         }
         if key.iter().any(|k| *k != ValueKey::Null) {

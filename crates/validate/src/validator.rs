@@ -116,8 +116,10 @@ pub fn validate_table(
     let started = Instant::now();
     let mut task = Task::new(table.name.clone(), table.place.clone());
     reporter.start(&table.name, table.size);
-    let limit_reached = match validate_into(&mut table, options, reporter, &mut task) {
-        Ok(limit_reached) => limit_reached,
+    // Whether the table was read to its end (not cut short by the error
+    // limit, a bad byte or a read error).
+    let complete = match validate_into(&mut table, options, reporter, &mut task) {
+        Ok(complete) => complete,
         Err(e) => {
             task.push_error(error_for(&e));
             false
@@ -130,9 +132,9 @@ pub fn validate_table(
             task.stats.sha256 = sha256;
         }
     }
-    // Like frictionless, a table cut short by the error limit skips the
-    // end-of-file checks: its hash and size were not seen whole.
-    if !limit_reached {
+    // A table cut short skips the end-of-file checks: its hash and size
+    // were not seen whole (frictionless compares a partial count instead).
+    if complete {
         check_file(&table.expected, &mut task);
     }
     task.stats.seconds = crate::report::round_seconds(started.elapsed().as_secs_f64());
@@ -164,20 +166,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Hash and size against what the descriptor declares.
 fn check_file(expected: &Expected, task: &mut Task) {
-    if let (Some(want), Some(got)) = (expected.bytes, task.stats.bytes) {
-        if want != got {
-            task.push_error(ReportError::task(
-                ErrorKind::ByteCount,
-                format!("expected is \"{want}\" and actual is \"{got}\""),
-            ));
-        }
-    }
+    // Hash first, then size, in frictionless's order.
     if let Some(hash) = &expected.hash {
         let (algorithm, want) = split_hash(hash);
         let got = match algorithm {
             "md5" => task.stats.md5.clone(),
             "sha256" => task.stats.sha256.clone(),
-            _ => None,
+            _ => {
+                task.warnings.push(format!(
+                    "hash is ignored; supported algorithms: md5/sha256 (not \"{algorithm}\")"
+                ));
+                None
+            }
         };
         if let Some(got) = got {
             if !got.eq_ignore_ascii_case(want) {
@@ -186,6 +186,14 @@ fn check_file(expected: &Expected, task: &mut Task) {
                     format!("expected is \"{want}\" and actual is \"{got}\""),
                 ));
             }
+        }
+    }
+    if let (Some(want), Some(got)) = (expected.bytes, task.stats.bytes) {
+        if want != got {
+            task.push_error(ReportError::task(
+                ErrorKind::ByteCount,
+                format!("expected is \"{want}\" and actual is \"{got}\""),
+            ));
         }
     }
 }
@@ -230,8 +238,12 @@ struct BatchResult {
     /// `key_width` keys per row: unique fields then the primary key; `None`
     /// for a missing or uncastable cell.
     keys: Vec<Option<ValueKey>>,
-    /// A cell that is not valid UTF-8: the table can't be read further.
-    encoding: Option<ReportError>,
+    /// A cell that is not valid UTF-8 and its row: the table can't be read
+    /// further.
+    encoding: Option<(u64, ReportError)>,
+    /// Rows of the batch checked: all of them, unless a bad row or the error
+    /// limit ended the batch early (the rest can't be reported).
+    rows_checked: usize,
 }
 
 fn validate_into(
@@ -297,7 +309,7 @@ fn validate_into(
     let raw = table.raw.clone();
     let mut unique_seen: Vec<HashMap<ValueKey, u64>> = vec![HashMap::new(); compiled.unique.len()];
     let mut pk_seen: HashMap<Vec<ValueKey>, u64> = HashMap::new();
-    let mut stop_reason: Option<ReportError> = None;
+    let mut stop_reason: Option<(u64, ReportError)> = None;
     let mut limit_reached = false;
     let mut rows_at_limit: Option<u64> = None;
 
@@ -337,11 +349,10 @@ fn validate_into(
             ControlFlow::Continue(())
         },
     );
-    if let Some(error) = stop_reason {
+    let complete = !limit_reached && stop_reason.is_none() && outcome.error.is_none();
+    if let Some((row, error)) = stop_reason {
         // The reader ran ahead of the bad row: count the rows before it.
-        if let Some(row) = first_row_of_encoding(&error) {
-            rows_at_limit = Some(row.saturating_sub(first_data_row));
-        }
+        rows_at_limit = Some(row.saturating_sub(first_data_row));
         task.push_error(error);
     } else if let Some(e) = outcome.error {
         if !limit_reached {
@@ -352,7 +363,7 @@ fn validate_into(
         task.warnings.push(format!("reached error limit: {limit}"));
     }
     task.stats.rows = nonzero(rows_at_limit.unwrap_or(outcome.rows));
-    Ok(limit_reached)
+    Ok(complete)
 }
 
 fn nonzero(n: u64) -> Option<u64> {
@@ -431,7 +442,13 @@ fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult 
     let mut row_keys: Vec<Option<ValueKey>> = vec![None; compiled.casters.len()];
     let mut texts: Vec<&str> = Vec::with_capacity(compiled.casters.len());
     let need_values = compiled.needs_keys() || !compiled.foreign.is_empty();
-    for (row_number, record) in batch.iter() {
+    result.rows_checked = batch.len;
+    for (index, (row_number, record)) in batch.iter().enumerate() {
+        // Past the limit nothing more of this batch could be reported.
+        if result.errors.len() >= limit {
+            result.rows_checked = index;
+            break;
+        }
         texts.clear();
         // One UTF-8 check per record; cells are then slices of it (their
         // bounds fall on ASCII delimiters, so on character boundaries).
@@ -442,8 +459,9 @@ fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult 
                 texts.push(whole.get(range).unwrap_or(""));
             }
         } else {
-            result.encoding = encoding_error(record, row_number);
-            return result;
+            result.encoding = encoding_error(record, row_number).map(|e| (row_number, e));
+            result.rows_checked = index;
+            break;
         }
         let errors_before = result.errors.len();
         let mut cells = RowCells {
@@ -551,13 +569,12 @@ fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult 
             if key.iter().all(Option::is_none) {
                 continue;
             }
-            let found = key.iter().all(Option::is_some)
-                && lookup.keys.contains(
-                    &key.iter()
-                        .flatten()
-                        .map(|k| (*k).clone())
-                        .collect::<Vec<_>>(),
-                );
+            // A null part matches a null part of a referenced row.
+            let wanted: Vec<ValueKey> = key
+                .iter()
+                .map(|k| k.cloned().unwrap_or(ValueKey::Null))
+                .collect();
+            let found = lookup.keys.contains(&wanted);
             if !found {
                 let field_names: Vec<String> =
                     fields.iter().map(|&i| compiled.names[i].clone()).collect();
@@ -603,19 +620,11 @@ fn merge_batch(
     unique_seen: &mut [HashMap<ValueKey, u64>],
     pk_seen: &mut HashMap<Vec<ValueKey>, u64>,
     task: &mut Task,
-    stop: &mut Option<ReportError>,
+    stop: &mut Option<(u64, ReportError)>,
 ) {
-    if let Some(e) = result.encoding.take() {
-        // Errors of the rows before the bad one still count.
-        let row = first_row_of_encoding(&e);
-        task.errors.extend(
-            result
-                .errors
-                .into_iter()
-                .filter(|err| err.row_number.is_none_or(|r| row.is_none_or(|b| r < b))),
-        );
-        *stop = Some(e);
-        return;
+    // A bad row ends the table; the rows before it are merged as usual.
+    if let Some(bad) = result.encoding.take() {
+        *stop = Some(bad);
     }
     if !compiled.needs_keys() && result.fk_errors.is_empty() {
         task.errors.append(&mut result.errors);
@@ -625,7 +634,7 @@ fn merge_batch(
     let n_unique = compiled.unique.len();
     let mut cell_errors = result.errors.into_iter().peekable();
     let mut fk_errors = result.fk_errors.into_iter().peekable();
-    for (index, (row_number, record)) in batch.iter().enumerate() {
+    for (index, (row_number, record)) in batch.iter().enumerate().take(result.rows_checked) {
         while let Some(e) = cell_errors.next_if(|e| e.row_number == Some(row_number)) {
             task.errors.push(e);
         }
@@ -675,10 +684,4 @@ fn merge_batch(
             task.errors.push(e);
         }
     }
-}
-
-fn first_row_of_encoding(e: &ReportError) -> Option<u64> {
-    // "... in row N, field M ..."
-    let rest = e.note.split("in row ").nth(1)?;
-    rest.split(',').next()?.trim().parse().ok()
 }
