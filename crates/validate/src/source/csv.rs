@@ -6,7 +6,8 @@
 //! as empty rows (frictionless reports them as `blank-row`), and it does not
 //! count them. We find them from the gaps in its line numbers.
 
-use std::io::{BufRead, BufReader, Read};
+use std::collections::VecDeque;
+use std::io::Read;
 
 use csv::ByteRecord;
 
@@ -41,14 +42,12 @@ impl Default for CsvOptions {
 /// Rows of a delimited text read from UTF-8 bytes (decode other encodings
 /// first, with [`crate::decode::DecodingReader`]).
 pub struct CsvSource<R> {
-    reader: csv::Reader<BufReader<R>>,
+    reader: csv::Reader<CrlfTracker<R>>,
     /// The reader's line count after the previous record.
     lines_before: u64,
-    /// Records read so far.
-    records: u64,
-    /// Whether records end in `\r\n`: the reader then consumes a record's
-    /// `\n` only when it reads the next one, which shifts its line count.
-    crlf: bool,
+    /// Whether the previous record ended in `\r\n`: the reader consumes
+    /// such a record's `\n` only when it reads the next one.
+    previous_crlf: bool,
     /// Empty lines still to hand out as empty rows before `pending`.
     blank_rows_due: u64,
     pending: Option<ByteRecord>,
@@ -61,13 +60,6 @@ pub struct CsvSource<R> {
 
 impl<R: Read + Send> CsvSource<R> {
     pub fn new(input: R, options: &CsvOptions) -> CsvSource<R> {
-        // Large buffer: fewer refills on multi-GB files.
-        let mut input = BufReader::with_capacity(256 * 1024, input);
-        let crlf = input
-            .fill_buf()
-            .ok()
-            .and_then(|head| memchr::memchr(b'\n', head).map(|i| i > 0 && head[i - 1] == b'\r'))
-            .unwrap_or(false);
         let mut builder = csv::ReaderBuilder::new();
         builder
             .has_headers(false)
@@ -77,12 +69,12 @@ impl<R: Read + Send> CsvSource<R> {
             .double_quote(options.double_quote)
             .escape(options.escape)
             .comment(options.comment)
-            .buffer_capacity(64 * 1024);
+            // Large buffer: fewer refills on multi-GB files.
+            .buffer_capacity(256 * 1024);
         CsvSource {
-            reader: builder.from_reader(input),
+            reader: builder.from_reader(CrlfTracker::new(input)),
             lines_before: 1,
-            records: 0,
-            crlf,
+            previous_crlf: false,
             blank_rows_due: 0,
             pending: None,
             emitted: 0,
@@ -114,24 +106,25 @@ impl<R: Read + Send> CsvSource<R> {
         if !more {
             self.finished = true;
             // Empty lines at the very end: Python yields them as rows too.
-            // With CRLF the last record's own newline is among them.
-            let own = u64::from(self.crlf && self.records > 0);
+            // A last record ending in CRLF has its newline among them.
             if self.count_blank_lines {
-                self.blank_rows_due = consumed.saturating_sub(own);
+                self.blank_rows_due = consumed.saturating_sub(u64::from(self.previous_crlf));
             }
             return Ok(false);
         }
-        // One newline per record is its terminator: the record's own (LF),
-        // or the previous record's, consumed late (CRLF); the first CRLF
-        // record has none yet.
-        let terminator = u64::from(!(self.crlf && self.records == 0));
-        if self.count_blank_lines && consumed > terminator {
-            // More lines than one: newlines inside quoted cells, or empty
+        // The newlines that end records: this record's own when it ends in
+        // LF (one ending in CRLF has its newline consumed with the next
+        // record), and the previous record's when that one ended in CRLF.
+        let position = self.reader.position().byte();
+        let ending = self.reader.get_mut().ending(position);
+        let terminators = u64::from(self.previous_crlf) + u64::from(ending == Ending::Newline);
+        self.previous_crlf = ending == Ending::Crlf;
+        if self.count_blank_lines && consumed > terminators {
+            // More lines than that: newlines inside quoted cells, or empty
             // lines before the record (counted only here, off the hot path).
             let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
-            self.blank_rows_due = consumed.saturating_sub(inside + terminator);
+            self.blank_rows_due = consumed.saturating_sub(inside + terminators);
         }
-        self.records += 1;
         Ok(true)
     }
 }
@@ -195,6 +188,113 @@ impl<R> CsvSource<R> {
 }
 
 /// The error for a failed read of row `row` (the row the reader was on).
+/// Notes where `\r\n` pairs are in the text the CSV reader reads, so each
+/// record can be told to end in CRLF or LF (files mix them), at the cost of
+/// a `memchr` for `\r` over each chunk.
+struct CrlfTracker<R> {
+    inner: R,
+    /// Bytes handed to the parser so far.
+    offset: u64,
+    /// Offsets of the `\r` of each `\r\n` not yet passed by the parser.
+    pairs: VecDeque<u64>,
+    /// A `\r` that ended the last chunk, waiting for the next byte.
+    trailing_cr: Option<u64>,
+    /// A byte read ahead to settle a trailing `\r`, not yet handed out.
+    peeked: Option<u8>,
+    /// The last byte handed out, and whether the input has ended.
+    last_byte: Option<u8>,
+    ended: bool,
+}
+
+impl<R: Read> CrlfTracker<R> {
+    fn new(inner: R) -> CrlfTracker<R> {
+        CrlfTracker {
+            inner,
+            offset: 0,
+            pairs: VecDeque::new(),
+            trailing_cr: None,
+            peeked: None,
+            last_byte: None,
+            ended: false,
+        }
+    }
+
+    /// How the record the parser finished at byte `position` ended: in
+    /// `\r\n` (its `\r` is the last byte it consumed), or with no newline
+    /// at all (the end of the input).
+    fn ending(&mut self, position: u64) -> Ending {
+        if self.ended && position == self.offset && !matches!(self.last_byte, Some(b'\n' | b'\r')) {
+            return Ending::EndOfInput;
+        }
+        let Some(cr) = position.checked_sub(1) else {
+            return Ending::Newline;
+        };
+        if self.trailing_cr == Some(cr) {
+            // The chunk ended on this `\r`: read one byte to see what follows.
+            let mut byte = [0u8; 1];
+            if let Ok(1) = self.inner.read(&mut byte) {
+                self.peeked = Some(byte[0]);
+                if byte[0] == b'\n' {
+                    self.pairs.push_back(cr);
+                }
+            }
+            self.trailing_cr = None;
+        }
+        while self.pairs.front().is_some_and(|&p| p < cr) {
+            self.pairs.pop_front();
+        }
+        if self.pairs.front() == Some(&cr) {
+            Ending::Crlf
+        } else {
+            Ending::Newline
+        }
+    }
+}
+
+/// How a record ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// `\n` (or a lone `\r`, which counts no line either way).
+    Newline,
+    Crlf,
+    EndOfInput,
+}
+
+impl<R: Read> Read for CrlfTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let n = match self.peeked.take() {
+            Some(byte) => {
+                buf[0] = byte;
+                1
+            }
+            None => self.inner.read(buf)?,
+        };
+        if n == 0 {
+            self.ended = true;
+            return Ok(0);
+        }
+        let chunk = &buf[..n];
+        if let Some(cr) = self.trailing_cr.take() {
+            if chunk.first() == Some(&b'\n') {
+                self.pairs.push_back(cr);
+            }
+        }
+        for i in memchr::memchr_iter(b'\r', chunk) {
+            match chunk.get(i + 1) {
+                Some(b'\n') => self.pairs.push_back(self.offset + i as u64),
+                Some(_) => {}
+                None => self.trailing_cr = Some(self.offset + i as u64),
+            }
+        }
+        self.offset += n as u64;
+        self.last_byte = chunk.last().copied();
+        Ok(n)
+    }
+}
+
 fn csv_error(e: csv::Error, row: u64) -> Error {
     match e.kind() {
         csv::ErrorKind::Io(io) => {
@@ -278,6 +378,42 @@ mod tests {
         let r = rows("a,b\r\n\"x\r\ny\",2\r\n\r\n3,4\r\n");
         let shapes: Vec<usize> = r.iter().map(Vec::len).collect();
         assert_eq!(shapes, vec![2, 2, 0, 2]);
+    }
+
+    #[test]
+    fn mixed_line_endings_keep_row_numbers() {
+        let shapes = |text: &str| rows(text).iter().map(Vec::len).collect::<Vec<_>>();
+        assert_eq!(shapes("a,b\r\n1,2\n3,4\n"), vec![2, 2, 2]);
+        assert_eq!(shapes("a,b\n1,2\r\n"), vec![2, 2]);
+        assert_eq!(shapes("a,b\n1,2\r\n\r\n3,4\n\n"), vec![2, 2, 0, 2, 0]);
+        // A quoted LF in a CRLF header.
+        assert_eq!(shapes("\"a\nx\",b\r\n1,2\r\n"), vec![2, 2]);
+    }
+
+    #[test]
+    fn crlf_pairs_split_across_reads_are_found() {
+        // A reader that hands out one byte at a time.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let Some((first, rest)) = self.0.split_first() else {
+                    return Ok(0);
+                };
+                buf[0] = *first;
+                self.0 = rest;
+                Ok(1)
+            }
+        }
+        let mut src = CsvSource::new(
+            Trickle(b"a,b\r\n1,2\r\n\r\n3,4\r\n"),
+            &CsvOptions::default(),
+        );
+        let mut rec = ByteRecord::new();
+        let mut lens = Vec::new();
+        while src.read_row(&mut rec).unwrap() {
+            lens.push(rec.len());
+        }
+        assert_eq!(lens, vec![2, 2, 0, 2]);
     }
 
     #[test]
