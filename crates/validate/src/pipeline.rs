@@ -8,9 +8,11 @@
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use csv::ByteRecord;
 
 use crate::error::Error;
@@ -111,13 +113,21 @@ where
 {
     let threads = threads.max(1);
     let in_flight = threads * 4;
+    // A fixed pool of batches: the reader waits for one to come back rather
+    // than allocate, so memory stays bounded however slow one batch is.
+    let pool = in_flight * 2 + 2;
     let (work_tx, work_rx) = bounded::<Batch>(in_flight);
     let (done_tx, done_rx) = bounded::<(Batch, T)>(in_flight);
-    let (recycle_tx, recycle_rx) = bounded::<Batch>(in_flight * 2 + 2);
+    let (recycle_tx, recycle_rx) = bounded::<Batch>(pool);
+    for _ in 0..pool {
+        let _ = recycle_tx.send(Batch::new());
+    }
     let stop = AtomicBool::new(false);
+    let worker_panicked = AtomicBool::new(false);
 
-    std::thread::scope(|scope| {
+    let (outcome, sink_panic) = std::thread::scope(|scope| {
         let stop = &stop;
+        let worker_panicked = &worker_panicked;
         let recycle_rx = &recycle_rx;
         // The reader owns the work sender: when it is done, the workers see
         // the channel close and finish, which closes the results channel.
@@ -131,7 +141,17 @@ where
             scope.spawn(move || {
                 let mut local = init();
                 for batch in work_rx.iter() {
-                    let result = work(&mut local, &batch);
+                    // A panic must not leave the others waiting for this
+                    // batch: stop the run, and let it end with an error.
+                    let result =
+                        match panic::catch_unwind(AssertUnwindSafe(|| work(&mut local, &batch))) {
+                            Ok(result) => result,
+                            Err(_) => {
+                                worker_panicked.store(true, Ordering::Relaxed);
+                                stop.store(true, Ordering::Relaxed);
+                                break;
+                            }
+                        };
                     if done_tx.send((batch, result)).is_err() {
                         break;
                     }
@@ -141,19 +161,34 @@ where
         drop(work_rx);
         drop(done_tx);
 
-        let stopped = collect(&done_rx, &recycle_tx, stop, &mut sink);
+        let (stopped, sink_panic) = collect(&done_rx, &recycle_tx, stop, &mut sink);
         drop(recycle_tx);
         // Drain so the workers and the reader can finish.
         for _ in done_rx.iter() {}
-        let (rows, error) = reader
-            .join()
-            .unwrap_or_else(|_| (0, Some(Error::source("the reader thread panicked"))));
-        RunOutcome {
-            rows,
-            error,
-            stopped,
+        let (rows, mut error) = reader.join().unwrap_or_else(|_| {
+            (
+                0,
+                Some(Error::source("internal error: the reader thread panicked")),
+            )
+        });
+        if worker_panicked.load(Ordering::Relaxed) {
+            error = Some(Error::source(
+                "internal error: a validation thread panicked; please report this file",
+            ));
         }
-    })
+        (
+            RunOutcome {
+                rows,
+                error,
+                stopped,
+            },
+            sink_panic,
+        )
+    });
+    if let Some(payload) = sink_panic {
+        panic::resume_unwind(payload);
+    }
+    outcome
 }
 
 fn read_batches(
@@ -169,7 +204,17 @@ fn read_batches(
         if stop.load(Ordering::Relaxed) {
             return (rows, None);
         }
-        let mut batch = recycle_rx.try_recv().unwrap_or_else(|_| Batch::new());
+        // Wait for a free batch, looking at `stop` now and then.
+        let mut batch = loop {
+            if stop.load(Ordering::Relaxed) {
+                return (rows, None);
+            }
+            match recycle_rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(batch) => break batch,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return (rows, None),
+            }
+        };
         batch.len = 0;
         batch.seq = seq;
         batch.first_row_number = first_row_number + rows;
@@ -199,12 +244,15 @@ fn read_batches(
     }
 }
 
+/// Hands results to `sink` in order; returns whether the sink stopped the
+/// run, and the payload of a panic in the sink (re-raised by the caller once
+/// the threads are done).
 fn collect<T, S>(
     done_rx: &Receiver<(Batch, T)>,
     recycle_tx: &Sender<Batch>,
     stop: &AtomicBool,
     sink: &mut S,
-) -> bool
+) -> (bool, Option<Box<dyn std::any::Any + Send>>)
 where
     S: FnMut(&Batch, T) -> ControlFlow<()>,
 {
@@ -214,15 +262,21 @@ where
         waiting.insert(batch.seq, (batch, result));
         while let Some((batch, result)) = waiting.remove(&next) {
             next += 1;
-            let flow = sink(&batch, result);
+            let flow = match panic::catch_unwind(AssertUnwindSafe(|| sink(&batch, result))) {
+                Ok(flow) => flow,
+                Err(payload) => {
+                    stop.store(true, Ordering::Relaxed);
+                    return (true, Some(payload));
+                }
+            };
             let _ = recycle_tx.try_send(batch);
             if flow.is_break() {
                 stop.store(true, Ordering::Relaxed);
-                return true;
+                return (true, None);
             }
         }
     }
-    false
+    (false, None)
 }
 
 #[cfg(test)]
@@ -268,6 +322,45 @@ mod tests {
             assert_eq!(*n, i as u64 + 2);
             assert_eq!(v, i.to_string().as_bytes());
         }
+    }
+
+    #[test]
+    fn a_panicking_worker_ends_the_run_with_an_error() {
+        let mut source = Numbers(0, 1_000_000);
+        let outcome = run(
+            &mut source,
+            2,
+            2,
+            |b: &Batch| {
+                if b.first_row_number > 10_000 {
+                    panic!("boom");
+                }
+                b.len
+            },
+            |_, _| ControlFlow::Continue(()),
+        );
+        assert!(outcome.error.is_some());
+        assert!(outcome.rows < 1_000_000);
+    }
+
+    #[test]
+    fn a_panicking_sink_panics_the_caller_without_hanging() {
+        let result = std::panic::catch_unwind(|| {
+            let mut source = Numbers(0, 1_000_000);
+            run(
+                &mut source,
+                2,
+                2,
+                |b: &Batch| b.len,
+                |b, _| {
+                    if b.first_row_number > 10_000 {
+                        panic!("sink");
+                    }
+                    ControlFlow::Continue(())
+                },
+            )
+        });
+        assert!(result.is_err());
     }
 
     #[test]
