@@ -20,7 +20,7 @@ use crate::source::raw::{Digests, RawStats};
 use crate::source::RowSource;
 use crate::table::{open_path, ReadOptions};
 use crate::validator::{
-    error_for, split_hash, validate_table, Expected, ForeignKeyCheck, Lookup, Table,
+    error_chain, error_for, split_hash, validate_table, Expected, ForeignKeyCheck, Lookup, Table,
     ValidateOptions,
 };
 
@@ -155,21 +155,10 @@ pub fn validate_package_file(
         }
         Err(e) => Report::from_tasks(
             Vec::new(),
-            vec![ReportError::task(ErrorKind::PackageError, error_text(&e))],
+            vec![ReportError::task(ErrorKind::PackageError, error_chain(&e))],
             started.elapsed().as_secs_f64(),
         ),
     }
-}
-
-fn error_text(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// Validates a package read from `base` (the descriptor's folder).
@@ -376,7 +365,7 @@ fn foreign_key_checks(
                 ErrorKind::ResourceError,
                 format!(
                     "failed to read the foreign key's resource \"{target_name}\": {}",
-                    error_text(&e)
+                    error_chain(&e)
                 ),
             ))
         })?;

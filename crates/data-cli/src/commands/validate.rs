@@ -54,6 +54,16 @@ pub fn run(args: &ValidateArgs, printer: &Printer, no_progress: bool) -> Result<
         targets.push(classify(path)?);
     }
 
+    let reading_flags = args.schema.is_some()
+        || args.read.sheet.is_some()
+        || args.read.encoding.is_some()
+        || args.read.delimiter.is_some()
+        || args.read.quote.is_some()
+        || args.read.format.is_some()
+        || args.read.no_header;
+    if reading_flags && targets.iter().any(|t| matches!(t, Target::Package(_))) {
+        note("--schema and the reading flags apply to data files; a package's descriptor says how to read its resources");
+    }
     let mut tasks = Vec::new();
     let mut errors = Vec::new();
     for target in targets {
@@ -79,6 +89,11 @@ pub fn run(args: &ValidateArgs, printer: &Printer, no_progress: bool) -> Result<
     } else {
         Status::Failure
     })
+}
+
+#[allow(clippy::print_stderr)]
+fn note(text: &str) {
+    eprintln!("note: {text}");
 }
 
 fn is_descriptor_name(path: &Path) -> bool {
