@@ -315,3 +315,21 @@ fn json_written_from_yaml_reads_back_the_same() {
     assert_eq!(find_descriptor(dir.path()), Some(target.clone()));
     assert_eq!(read_package(&target).unwrap(), package);
 }
+
+/// Found by the `descriptor` fuzz target: serde_json's default float parser
+/// read some numbers one unit in the last place off, so a bound or a custom
+/// property changed on a read/write round trip.
+#[test]
+fn floats_survive_a_json_round_trip_exactly() {
+    use datapackage::io::{package_from_str, to_json_string, DescriptorFormat};
+    for text in [
+        r#"{"m": 111111.11111111111, "resources": []}"#,
+        r#"{"m": -1111111111111111111111111.1111111111111112, "resources": []}"#,
+    ] {
+        let first = package_from_str(text, DescriptorFormat::Json).unwrap();
+        let again = package_from_str(&to_json_string(&first), DescriptorFormat::Json).unwrap();
+        assert_eq!(first, again, "{text}");
+        let expected: f64 = text[6..text.find(',').unwrap()].trim().parse().unwrap();
+        assert_eq!(first.extra["m"].as_f64(), Some(expected), "{text}");
+    }
+}
