@@ -7,8 +7,7 @@ use std::path::Path;
 use datapackage::{Inline, Resource, Schema};
 
 use crate::error::Error;
-use crate::header::field_names_from_labels;
-use crate::header::{read_head, Replay};
+use crate::header::read_head;
 use crate::infer::{infer_schema, InferOptions, InferRule, StrictState};
 use crate::package::task_name;
 use crate::pipeline::{self, Batch};
@@ -43,11 +42,8 @@ pub fn describe_path(
             "the source is empty: there is nothing to infer a schema from",
         ));
     }
-    let width = match head.header_index {
-        Some(_) => head.labels.len(),
-        None => head.width(),
-    };
-    let names = field_names_from_labels(&head.labels, width);
+    let names = head.field_names();
+    let header_index = head.header_index;
     let missing = options.missing_values.clone();
 
     let (schema, examples, rows) = match options.rule {
@@ -58,14 +54,7 @@ pub fn describe_path(
         }
         InferRule::Strict => {
             let first = head.first_data_row();
-            let mut ahead = head.rows;
-            if let Some(i) = head.header_index {
-                ahead.drain(..=i);
-            }
-            let mut replay = Replay {
-                ahead: ahead.into_iter(),
-                rest: opened.source.as_mut(),
-            };
+            let mut replay = head.into_replay(opened.source.as_mut());
             let template = StrictState::new(names.len(), &missing);
             let mut total = template.fresh();
             let limit = options.sample_rows.map(|n| n as u64);
@@ -145,10 +134,10 @@ pub fn describe_path(
     if let Some(sheet) = &opened.sheet {
         dialect.sheet_name = Some(sheet.clone());
     }
-    if head.header_index.is_none() {
+    if header_index.is_none() {
         dialect.header = Some(false);
-    } else if head.header_index != Some(0) {
-        dialect.header_rows = head.header_index.map(|i| vec![i + 1]);
+    } else if header_index != Some(0) {
+        dialect.header_rows = header_index.map(|i| vec![i + 1]);
     }
     if !dialect.is_empty() {
         resource.dialect = Some(Inline::Inline(dialect));

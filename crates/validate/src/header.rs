@@ -93,6 +93,28 @@ impl Head {
         self.header_index.map(|i| i as u64 + 1).unwrap_or(1)
     }
 
+    /// Field names for a table without a schema: the labels (see
+    /// [`field_names_from_labels`]), or `fieldN` for each column of a table
+    /// without a header.
+    pub fn field_names(&self) -> Vec<String> {
+        let width = match self.header_index {
+            Some(_) => self.labels.len(),
+            None => self.width(),
+        };
+        field_names_from_labels(&self.labels, width)
+    }
+
+    /// The data rows read ahead, then the rest of `rest`.
+    pub fn into_replay(mut self, rest: &mut dyn RowSource) -> Replay<'_> {
+        if let Some(i) = self.header_index {
+            self.rows.drain(..=i);
+        }
+        Replay {
+            ahead: self.rows.into_iter(),
+            rest,
+        }
+    }
+
     /// Width of the widest row read ahead.
     pub fn width(&self) -> usize {
         self.rows.iter().map(ByteRecord::len).max().unwrap_or(0)

@@ -11,7 +11,7 @@ use csv::ByteRecord;
 use datapackage::{FieldCaster, Schema, Value, ValueKey};
 
 use crate::error::Error;
-use crate::header::{field_names_from_labels, read_head, Replay, HEADER_SAMPLE_ROWS};
+use crate::header::{read_head, HEADER_SAMPLE_ROWS};
 use crate::infer::{infer_schema, InferOptions};
 use crate::labels::{check_labels, expected_schema};
 use crate::pipeline::{self, Batch};
@@ -281,14 +281,7 @@ fn validate_into(
 
     let schema = match table.schema.take() {
         Some(schema) => schema,
-        None => {
-            let width = match head.header_index {
-                Some(_) => head.labels.len(),
-                None => head.width(),
-            };
-            let names = field_names_from_labels(&head.labels, width);
-            infer_schema(&names, head.data_rows().iter(), &options.infer)
-        }
+        None => infer_schema(&head.field_names(), head.data_rows().iter(), &options.infer),
     };
     check_labels(&head, &schema, task);
     let schema = expected_schema(&head, schema);
@@ -296,15 +289,7 @@ fn validate_into(
 
     let compiled = compile(&schema, &table.foreign_keys)?;
     let first_data_row = head.first_data_row();
-    let header_index = head.header_index;
-    let mut ahead = head.rows;
-    if let Some(i) = header_index {
-        ahead.drain(..=i);
-    }
-    let mut replay = Replay {
-        ahead: ahead.into_iter(),
-        rest: table.source.as_mut(),
-    };
+    let mut replay = head.into_replay(table.source.as_mut());
 
     let limit = options.limit_errors.unwrap_or(usize::MAX);
     let raw = table.raw.clone();
