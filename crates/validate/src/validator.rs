@@ -464,19 +464,24 @@ fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult 
             // moving the whole value out costs a store-forwarding stall per
             // cell, a tenth of the worker's time.
             let cast = cell.map(|cell| caster.cast(cell));
+            // An error about this cell (type or constraint).
+            let cell_error = |kind, note, cells| {
+                ReportError::cell(
+                    kind,
+                    note,
+                    row_number,
+                    cells,
+                    cell.unwrap_or("").to_string(),
+                    compiled.names[i].clone(),
+                    i + 1,
+                )
+            };
             let value: &Value = match &cast {
                 None => &Value::Null,
                 Some(Ok(v)) => v,
                 Some(Err(e)) => {
-                    result.errors.push(ReportError::cell(
-                        ErrorKind::TypeError,
-                        e.note(),
-                        row_number,
-                        cells.get(),
-                        cell.unwrap_or("").to_string(),
-                        compiled.names[i].clone(),
-                        i + 1,
-                    ));
+                    let error = cell_error(ErrorKind::TypeError, e.note(), cells.get());
+                    result.errors.push(error);
                     continue;
                 }
             };
@@ -485,15 +490,8 @@ fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult 
             }
             if caster.has_constraints() {
                 caster.check_all_constraints(cell.unwrap_or(""), value, |e| {
-                    result.errors.push(ReportError::cell(
-                        ErrorKind::ConstraintError,
-                        e.note(),
-                        row_number,
-                        cells.get(),
-                        cell.unwrap_or("").to_string(),
-                        compiled.names[i].clone(),
-                        i + 1,
-                    ));
+                    let error = cell_error(ErrorKind::ConstraintError, e.note(), cells.get());
+                    result.errors.push(error);
                 });
             }
             // NaN equals nothing, not even itself (as in Python).
