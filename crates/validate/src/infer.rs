@@ -297,21 +297,25 @@ impl StrictState {
                 column.example = Some(cell.to_string());
             }
             for (alive, caster) in column.alive.iter_mut().zip(self.casters.iter()) {
-                if *alive && caster.cast(cell).is_err() {
+                if *alive && !caster.fits(cell) {
                     *alive = false;
                 }
             }
+            let bytes = cell.as_bytes();
             // A sign says quantity, never code: `-01` is not a code.
-            let integer_part = cell.split(['.', 'e', 'E']).next().unwrap_or("");
-            if integer_part.len() > 1
-                && integer_part.starts_with('0')
-                && integer_part.bytes().all(|b| b.is_ascii_digit())
-            {
-                column.leading_zero = true;
+            if bytes.len() > 1 && bytes[0] == b'0' && !column.leading_zero {
+                let integer_part = bytes
+                    .split(|b| matches!(b, b'.' | b'e' | b'E'))
+                    .next()
+                    .unwrap_or(b"");
+                if integer_part.len() > 1 && integer_part.iter().all(u8::is_ascii_digit) {
+                    column.leading_zero = true;
+                }
             }
-            if !(cell.len() == 4
-                && cell.bytes().all(|b| b.is_ascii_digit())
-                && matches!(cell.as_bytes()[0], b'1' | b'2'))
+            if column.all_four_digits
+                && !(bytes.len() == 4
+                    && bytes.iter().all(u8::is_ascii_digit)
+                    && matches!(bytes[0], b'1' | b'2'))
             {
                 column.all_four_digits = false;
             }

@@ -54,7 +54,7 @@ pub(crate) enum Booleans {
 
 impl Booleans {
     #[inline]
-    fn read(&self, cell: &str) -> Option<bool> {
+    pub(crate) fn read(&self, cell: &str) -> Option<bool> {
         match self {
             Booleans::Default => match cell {
                 "true" | "True" | "TRUE" | "1" => Some(true),
@@ -279,6 +279,25 @@ impl Kind {
                 Value::List(items?)
             }
         })
+    }
+
+    /// Whether a (non-missing) cell reads as a value of this kind: exactly
+    /// `self.cast(cell).is_some()`, without building the value for the
+    /// common kinds (inference asks this of every cell and candidate).
+    #[inline]
+    pub(crate) fn fits(&self, cell: &str) -> bool {
+        match self {
+            Kind::String(StringFormat::Default) | Kind::Any => true,
+            Kind::Integer(opts) => number::cast_integer(cell, opts).is_some(),
+            Kind::Number(opts) => number::cast_number(cell, opts).is_some(),
+            Kind::Boolean(b) => b.read(cell).is_some(),
+            Kind::Date(TemporalFormat::Default) => iso::parse_default_date(cell).is_some(),
+            Kind::Time(TemporalFormat::Default) => iso::parse_default_time(cell).is_some(),
+            Kind::Datetime(TemporalFormat::Default) => iso::parse_default_datetime(cell).is_some(),
+            Kind::Year => duration::cast_year(cell).is_some(),
+            Kind::YearMonth => duration::cast_yearmonth(cell).is_some(),
+            other => other.cast(cell).is_some(),
+        }
     }
 
     /// Reads a JSON value (a constraint bound, an `enum` member, an array

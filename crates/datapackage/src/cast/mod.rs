@@ -270,6 +270,75 @@ impl FieldCaster {
         }
     }
 
+    /// Whether the cell casts: exactly `self.cast(cell).is_ok()`, without
+    /// building the value for the common types.
+    #[inline]
+    pub fn fits(&self, cell: &str) -> bool {
+        if self.missing.contains(cell) {
+            return true;
+        }
+        if self.array_item.is_some() {
+            return self.cast(cell).is_ok();
+        }
+        self.kind.fits(cell)
+    }
+
+    /// Casts a cell and checks its constraints in one go: a type error, or
+    /// whether the cell is missing (`Value::Null`), with `on_error` called
+    /// for each failed constraint. The same as [`FieldCaster::cast`] then
+    /// [`FieldCaster::check_all_constraints`], but the common types keep
+    /// their value in registers instead of handing a [`Value`] through
+    /// memory.
+    #[inline]
+    pub fn cast_and_check(
+        &self,
+        cell: &str,
+        on_error: impl FnMut(ConstraintError),
+    ) -> Result<bool, CastError> {
+        if self.missing.contains(cell) {
+            if !self.constraints.is_empty() {
+                self.check_all_constraints(cell, &Value::Null, on_error);
+            }
+            return Ok(true);
+        }
+        let value = match &self.kind {
+            Kind::String(kind::StringFormat::Default) | Kind::Any => Value::String(cell),
+            Kind::Integer(opts) => match number::cast_integer(cell, opts) {
+                Some(v) => Value::Integer(v),
+                None => return Err(self.type_error()),
+            },
+            Kind::Number(opts) => match number::cast_number(cell, opts) {
+                Some(v) => Value::Number(v),
+                None => return Err(self.type_error()),
+            },
+            Kind::Boolean(b) => match b.read(cell) {
+                Some(v) => Value::Boolean(v),
+                None => return Err(self.type_error()),
+            },
+            Kind::Date(kind::TemporalFormat::Default) => match iso::parse_default_date(cell) {
+                Some(v) => Value::Date(v),
+                None => return Err(self.type_error()),
+            },
+            Kind::Datetime(kind::TemporalFormat::Default) => {
+                match iso::parse_default_datetime(cell) {
+                    Some((v, offset)) => Value::Datetime(v, offset),
+                    None => return Err(self.type_error()),
+                }
+            }
+            _ => {
+                let value = self.cast(cell)?;
+                if self.has_constraints() {
+                    self.check_all_constraints(cell, &value, on_error);
+                }
+                return Ok(value.is_null());
+            }
+        };
+        if !self.constraints.is_empty() {
+            self.check_all_constraints(cell, &value, on_error);
+        }
+        Ok(false)
+    }
+
     fn type_error(&self) -> CastError {
         CastError {
             note: self.type_note.clone(),

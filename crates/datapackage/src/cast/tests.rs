@@ -859,3 +859,116 @@ fn keys_support_uniqueness_checks() {
     assert_eq!(c.cast("1").unwrap().key(), Value::Integer(1).key());
     assert_ne!(c.cast("1").unwrap().key(), c.cast("1.5").unwrap().key());
 }
+
+/// `fits` and `cast_and_check` are shortcuts: they must answer exactly as
+/// `cast` then `check_all_constraints` do, for every type and cell.
+#[test]
+fn shortcuts_agree_with_cast_and_check_all_constraints() {
+    let descriptors = [
+        json!({"name": "a", "type": "string"}),
+        json!({"name": "a", "type": "string", "format": "email"}),
+        json!({"name": "a", "type": "string", "constraints": {"required": true, "maxLength": 3, "pattern": "[a-z]+", "enum": ["ab", "abcd", "x"]}}),
+        json!({"name": "a", "type": "integer", "constraints": {"minimum": 0, "maximum": 100, "enum": [1, 5, 200]}}),
+        json!({"name": "a", "type": "integer", "groupChar": ",", "bareNumber": false}),
+        json!({"name": "a", "type": "number", "constraints": {"exclusiveMinimum": 0, "required": true}}),
+        json!({"name": "a", "type": "number", "decimalChar": ",", "groupChar": "."}),
+        json!({"name": "a", "type": "boolean", "constraints": {"enum": [true]}}),
+        json!({"name": "a", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]}),
+        json!({"name": "a", "type": "date", "constraints": {"minimum": "2000-01-01"}}),
+        json!({"name": "a", "type": "date", "format": "%d/%m/%Y"}),
+        json!({"name": "a", "type": "time", "constraints": {"maximum": "12:00:00"}}),
+        json!({"name": "a", "type": "datetime", "constraints": {"maximum": "2020-01-01T00:00:00Z"}}),
+        json!({"name": "a", "type": "datetime", "format": "any"}),
+        json!({"name": "a", "type": "year", "constraints": {"minimum": 1900}}),
+        json!({"name": "a", "type": "yearmonth"}),
+        json!({"name": "a", "type": "duration"}),
+        json!({"name": "a", "type": "geopoint"}),
+        json!({"name": "a", "type": "object"}),
+        json!({"name": "a", "type": "array", "arrayItem": {"type": "integer", "constraints": {"minimum": 0}}}),
+        json!({"name": "a", "type": "list", "itemType": "integer"}),
+        json!({"name": "a", "type": "any", "constraints": {"required": true}}),
+        json!({"name": "a", "type": "integer", "missingValues": ["-", "NA"], "constraints": {"required": true}}),
+    ];
+    let cells = [
+        "",
+        "-",
+        "NA",
+        "0",
+        "1",
+        "5",
+        "007",
+        "-3",
+        "+4",
+        " 7 ",
+        "1_000",
+        "1__0",
+        "٣",
+        "1,000",
+        "$1,000",
+        "1.5",
+        "1,5",
+        "-0.0",
+        ".5",
+        "1.",
+        "1e5",
+        "1E-3",
+        "NaN",
+        "inf",
+        "-Infinity",
+        "123456789012345678901234567890123456789",
+        "68922.91",
+        "0.592861",
+        "true",
+        "False",
+        "TRUE",
+        "yes",
+        "no",
+        "x",
+        "ab",
+        "abcd",
+        "ABC",
+        "a@b.co",
+        "2004-10-30",
+        "1999-12-31",
+        "30/10/2004",
+        "2004-02-30",
+        "12:30:00",
+        "11:00:00Z",
+        "2000-09-07T16:57:42Z",
+        "2024-06-12T16:52:32",
+        "2021-01-01T00:00:00+02:00",
+        "2000-09-07 16:57:42",
+        "1899",
+        "2024",
+        "2024-06",
+        "P1Y2M",
+        "PT1H",
+        "90, 45",
+        "{\"a\": 1}",
+        "[1, 2]",
+        "[-1]",
+        "1,2,x",
+        "1,2",
+        "null",
+        "€",
+    ];
+    for descriptor in descriptors {
+        let c = caster(descriptor.clone());
+        for cell in cells {
+            let cast = c.cast(cell);
+            assert_eq!(c.fits(cell), cast.is_ok(), "fits: {descriptor} {cell:?}");
+            let mut want = Vec::new();
+            let want = cast.map(|value| {
+                if c.has_constraints() {
+                    c.check_all_constraints(cell, &value, |e| want.push(e.note()));
+                }
+                (value.is_null(), want)
+            });
+            let mut got = Vec::new();
+            let got = c
+                .cast_and_check(cell, |e| got.push(e.note()))
+                .map(|null| (null, got));
+            assert_eq!(got, want, "cast_and_check: {descriptor} {cell:?}");
+        }
+    }
+}
