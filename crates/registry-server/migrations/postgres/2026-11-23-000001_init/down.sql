@@ -1,0 +1,10 @@
+DROP TABLE tags;
+DROP TABLE revision_files;
+DROP TABLE revisions;
+DROP TABLE packages;
+DROP TABLE blobs;
+DROP TABLE invitations;
+DROP TABLE memberships;
+DROP TABLE publishers;
+DROP TABLE api_tokens;
+DROP TABLE users;
