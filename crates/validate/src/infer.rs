@@ -101,6 +101,13 @@ const STRICT_CANDIDATES: [FieldType; 11] = [
     FieldType::String,
 ];
 
+/// Bits of three strict candidates in [`ColumnState::alive`] (their
+/// positions in [`STRICT_CANDIDATES`]; a test checks them).
+const INTEGER_BIT: u16 = 1 << 7;
+const NUMBER_BIT: u16 = 1 << 8;
+const BOOLEAN_BIT: u16 = 1 << 9;
+const STRING_BIT: u16 = 1 << 10;
+
 fn casters(types: &[FieldType], missing: &[String]) -> Vec<FieldCaster> {
     types
         .iter()
@@ -213,8 +220,8 @@ fn infer_frictionless(
 /// What strict inference has learned of one column so far.
 #[derive(Debug, Clone)]
 pub struct ColumnState {
-    /// `alive[i]`: every value so far cast to `STRICT_CANDIDATES[i]`.
-    alive: Vec<bool>,
+    /// Bit `i`: every value so far casts to `STRICT_CANDIDATES[i]`.
+    alive: u16,
     values: u64,
     leading_zero: bool,
     all_four_digits: bool,
@@ -224,7 +231,7 @@ pub struct ColumnState {
 impl ColumnState {
     fn new(candidates: usize) -> ColumnState {
         ColumnState {
-            alive: vec![true; candidates],
+            alive: (1u16 << candidates) - 1,
             values: 0,
             leading_zero: false,
             all_four_digits: true,
@@ -233,9 +240,7 @@ impl ColumnState {
     }
 
     fn merge(&mut self, other: &ColumnState) {
-        for (a, b) in self.alive.iter_mut().zip(&other.alive) {
-            *a &= *b;
-        }
+        self.alive &= other.alive;
         self.values += other.values;
         self.leading_zero |= other.leading_zero;
         self.all_four_digits &= other.all_four_digits;
@@ -285,8 +290,7 @@ impl StrictState {
             };
             let Ok(cell) = text else {
                 // Not text in this encoding: only a string can hold it.
-                let last = column.alive.len() - 1;
-                column.alive.iter_mut().take(last).for_each(|a| *a = false);
+                column.alive &= STRING_BIT;
                 continue;
             };
             if self.missing.iter().any(|m| m == cell) {
@@ -296,9 +300,22 @@ impl StrictState {
             if column.example.is_none() {
                 column.example = Some(cell.to_string());
             }
-            for (alive, caster) in column.alive.iter_mut().zip(self.casters.iter()) {
-                if *alive && !caster.fits(cell) {
-                    *alive = false;
+            // Only the candidates still alive are tried. A default-format
+            // string holds anything; and an integer is a number (`int()`
+            // takes a subset of what `Decimal()` takes).
+            let mut untried = column.alive & !STRING_BIT;
+            while untried != 0 {
+                let i = untried.trailing_zeros();
+                untried &= untried - 1;
+                let Some(caster) = self.casters.get(i as usize) else {
+                    break;
+                };
+                if caster.fits(cell) {
+                    if 1 << i == INTEGER_BIT {
+                        untried &= !NUMBER_BIT;
+                    }
+                } else {
+                    column.alive &= !(1 << i);
                 }
             }
             let bytes = cell.as_bytes();
@@ -355,16 +372,14 @@ fn choose(column: &ColumnState, name: &str) -> FieldType {
     if column.values == 0 {
         return FieldType::String;
     }
+    let alive = |i: usize| column.alive & (1 << i) != 0;
     let chosen = STRICT_CANDIDATES
         .iter()
-        .zip(&column.alive)
-        .find(|(_, alive)| **alive)
-        .map(|(t, _)| t.clone())
+        .enumerate()
+        .find(|(i, _)| alive(*i))
+        .map(|(_, t)| t.clone())
         .unwrap_or(FieldType::String);
-    let boolean_fits = STRICT_CANDIDATES
-        .iter()
-        .zip(&column.alive)
-        .any(|(t, alive)| *t == FieldType::Boolean && *alive);
+    let boolean_fits = column.alive & BOOLEAN_BIT != 0;
     match chosen {
         FieldType::Integer | FieldType::Number if column.leading_zero => FieldType::String,
         FieldType::Integer if names_identifiers(name) => FieldType::String,
@@ -526,6 +541,35 @@ mod tests {
             &InferOptions::strict(None),
         );
         assert_eq!(types(&s), ["integer", "string"]);
+    }
+
+    #[test]
+    fn candidate_bits_name_their_candidates() {
+        let bit =
+            |t: FieldType| 1u16 << STRICT_CANDIDATES.iter().position(|c| *c == t).unwrap_or(99);
+        assert_eq!(bit(FieldType::Integer), INTEGER_BIT);
+        assert_eq!(bit(FieldType::Number), NUMBER_BIT);
+        assert_eq!(bit(FieldType::Boolean), BOOLEAN_BIT);
+        assert_eq!(bit(FieldType::String), STRING_BIT);
+        let casters = casters(&STRICT_CANDIDATES, &[String::new()]);
+        assert_eq!(casters.len(), STRICT_CANDIDATES.len());
+        // What the shortcuts in `observe` take for granted.
+        for cell in [
+            "1",
+            "-1",
+            "+0",
+            " 7 ",
+            "1_000",
+            "٣",
+            "007",
+            "12345678901234567890123",
+            "x",
+        ] {
+            assert!(casters[10].fits(cell));
+            if casters[7].fits(cell) {
+                assert!(casters[8].fits(cell), "{cell}");
+            }
+        }
     }
 
     #[test]

@@ -210,7 +210,7 @@ pub(crate) fn cast_number(cell: &str, opts: &NumberOptions) -> Option<f64> {
 
 /// Python's `Decimal(s)`, as an `f64` (`None` where it raises).
 pub(crate) fn py_decimal(s: &str) -> Option<f64> {
-    if let Some(v) = ascii_decimal(s.as_bytes()) {
+    if let Some(v) = ascii_decimal(s) {
         return Some(v);
     }
     // General path: Unicode whitespace around, `_` anywhere (Decimal drops
@@ -227,13 +227,14 @@ pub(crate) fn py_decimal(s: &str) -> Option<f64> {
             normal.push(char::from_digit(nd_digit(c)?, 10)?);
         }
     }
-    ascii_decimal(normal.as_bytes())
+    ascii_decimal(&normal)
 }
 
 /// The grammar of Python's `Decimal` on plain ASCII with no whitespace or
 /// `_`: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`, or
 /// `Inf`, `Infinity`, `NaN[digits]`, `sNaN[digits]` in any case.
-fn ascii_decimal(b: &[u8]) -> Option<f64> {
+fn ascii_decimal(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
     let (negative, rest) = match b.first()? {
         b'-' => (true, &b[1..]),
         b'+' => (false, &b[1..]),
@@ -263,6 +264,11 @@ fn ascii_decimal(b: &[u8]) -> Option<f64> {
     if int_digits + frac_digits == 0 {
         return None;
     }
+    if i == rest.len() {
+        if let Some(v) = exact_decimal(&rest[..int_digits], &rest[rest.len() - frac_digits..]) {
+            return Some(if negative { -v } else { v });
+        }
+    }
     if matches!(rest.get(i), Some(b'e' | b'E')) {
         i += 1;
         if matches!(rest.get(i), Some(b'+' | b'-')) {
@@ -278,7 +284,30 @@ fn ascii_decimal(b: &[u8]) -> Option<f64> {
         return None;
     }
     // The grammar is checked; Rust's parser reads exactly this grammar.
-    std::str::from_utf8(b).ok()?.parse::<f64>().ok()
+    s.parse::<f64>().ok()
+}
+
+/// `int.frac` (ASCII digits, no exponent) when it is exactly what Rust's
+/// correctly rounded parser gives, by Clinger's fast path: the digits as an
+/// integer of at most 2^53 and a divisor 10^k with k <= 22 are both exact
+/// `f64`s, so one division rounds once, correctly. `None`: not that case.
+#[inline]
+fn exact_decimal(int: &[u8], frac: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if int.len() + frac.len() > 19 {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for &d in int.iter().chain(frac) {
+        m = m * 10 + u64::from(d - b'0');
+    }
+    if m > 1 << 53 {
+        return None;
+    }
+    Some(m as f64 / POW10[frac.len()])
 }
 
 fn is_nan_text(b: &[u8]) -> bool {
@@ -492,5 +521,59 @@ mod tests {
         assert_eq!(py_int_ascii(b"1:"), None);
         assert_eq!(strip_non_numeric("-abc"), "");
         assert_eq!(strip_non_numeric("a-1b"), "-1");
+    }
+
+    /// The fast path gives Rust's correctly rounded result, bit for bit.
+    #[test]
+    fn exact_decimals_match_the_full_parser() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases: Vec<String> = vec![
+            "0".into(),
+            "-0".into(),
+            "-0.0".into(),
+            "9007199254740992".into(),
+            "9007199254740993".into(),
+            "0.1".into(),
+            "0.3".into(),
+            "1234567890123456789".into(),
+            "0.0000000000000000000001".into(),
+            "1.7976931348623157".into(),
+            "00012.5000".into(),
+        ];
+        for _ in 0..200_000 {
+            let int_len = (next() % 12) as usize;
+            let frac_len = (next() % 12) as usize;
+            let digits = |n: usize, r: &mut dyn FnMut() -> u64| -> String {
+                (0..n)
+                    .map(|_| char::from(b'0' + (r() % 10) as u8))
+                    .collect()
+            };
+            let int = digits(int_len, &mut next);
+            let frac = digits(frac_len, &mut next);
+            let sign = ["", "-", "+"][(next() % 3) as usize];
+            let cell = if frac_len > 0 && next() % 2 == 0 {
+                format!("{sign}{int}.{frac}")
+            } else {
+                format!("{sign}{int}{frac}")
+            };
+            cases.push(cell);
+        }
+        for cell in cases {
+            let want = cell.parse::<f64>().ok();
+            let got = ascii_decimal(&cell);
+            if cell
+                .trim_start_matches(['-', '+'])
+                .bytes()
+                .any(|b| b.is_ascii_digit())
+            {
+                assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{cell}");
+            }
+        }
     }
 }
