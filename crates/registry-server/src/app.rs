@@ -73,6 +73,16 @@ impl Registry {
     /// Serves until SIGINT or SIGTERM, then finishes the requests under way
     /// (actix's graceful shutdown) and returns.
     pub async fn run(self) -> anyhow::Result<()> {
+        let base = self.state.public_base.clone();
+        let server = self.server()?;
+        tracing::info!(url = %base, "data-registry is listening");
+        server.await?;
+        tracing::info!("data-registry stopped");
+        Ok(())
+    }
+
+    /// The server, started; await it to serve. Its handle stops it.
+    pub fn server(self) -> anyhow::Result<actix_web::dev::Server> {
         let state = self.state.clone();
         let json_limit = self.config.max_json_bytes;
         let mut server = HttpServer::new(move || {
@@ -91,10 +101,7 @@ impl Registry {
         if let Some(workers) = self.config.workers {
             server = server.workers(workers);
         }
-        tracing::info!(url = %self.state.public_base, "data-registry is listening");
-        server.run().await?;
-        tracing::info!("data-registry stopped");
-        Ok(())
+        Ok(server.run())
     }
 }
 
