@@ -69,7 +69,11 @@ fn signup_refuses_bad_and_taken_names(backend: Backend) {
             .unwrap()
     };
     let (status, code, message) = error_code(signup("alice", "b@example.org", "password123"));
-    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "conflict"), "{message}");
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "conflict"),
+        "{message}"
+    );
     for bad in ["Alice", "-x", "a b", "api", ""] {
         let (status, code, _) = error_code(signup(bad, "b@example.org", "password123"));
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}");
@@ -129,16 +133,30 @@ fn tokens_are_listed_revoked_and_refused_after(backend: Backend) {
         .send()
         .unwrap();
     assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
-    let (status, code, message) = error_code(server.get("/api/me").bearer_auth(&ci_token).send().unwrap());
-    assert_eq!((status, code.as_str()), (StatusCode::UNAUTHORIZED, "unauthorized"));
+    let (status, code, message) =
+        error_code(server.get("/api/me").bearer_auth(&ci_token).send().unwrap());
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "unauthorized")
+    );
     assert!(message.contains("data login"), "{message}");
     // A revoked token is refused even where anonymous access would do.
     assert_eq!(
-        server.get("/api/search").bearer_auth(&ci_token).send().unwrap().status(),
+        server
+            .get("/api/search")
+            .bearer_auth(&ci_token)
+            .send()
+            .unwrap()
+            .status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        server.get("/api/me").bearer_auth("dpm_garbage").send().unwrap().status(),
+        server
+            .get("/api/me")
+            .bearer_auth("dpm_garbage")
+            .send()
+            .unwrap()
+            .status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -172,7 +190,12 @@ fn organisations_invite_accept_and_last_owner(backend: Backend) {
         .unwrap();
     assert_eq!(self_invite.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        server.get("/api/publishers/acme/members").bearer_auth(&bob).send().unwrap().status(),
+        server
+            .get("/api/publishers/acme/members")
+            .bearer_auth(&bob)
+            .send()
+            .unwrap()
+            .status(),
         StatusCode::FORBIDDEN
     );
 
@@ -247,7 +270,12 @@ fn organisations_invite_accept_and_last_owner(backend: Backend) {
         .unwrap();
     assert_eq!(leave.status(), StatusCode::NO_CONTENT);
 
-    let profile: Value = server.get("/api/publishers/acme").send().unwrap().json().unwrap();
+    let profile: Value = server
+        .get("/api/publishers/acme")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(profile["title"], "ACME Data");
     assert_eq!(profile["kind"], "org");
 }

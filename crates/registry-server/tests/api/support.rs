@@ -77,6 +77,8 @@ pub struct TestServer {
     _dir: tempfile::TempDir,
     /// Kept so the test can inspect the blob folder (SQLite + disk).
     pub data_dir: std::path::PathBuf,
+    /// The configuration the server was started with.
+    pub config: Config,
 }
 
 impl Drop for TestServer {
@@ -126,6 +128,7 @@ impl TestServer {
         }
         tweak(&mut config);
         let data_dir = config.data_dir.clone();
+        let kept = config.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let system = actix_web::rt::System::new();
@@ -161,7 +164,17 @@ impl TestServer {
             handle,
             _dir: dir,
             data_dir,
+            config: kept,
         }
+    }
+
+    /// Makes a user an administrator, as `data-registry admin make-admin` does.
+    pub fn make_admin(&self, username: &str) {
+        let db = registry_server::db::Db::open(self.config.database(), 1).expect("open db");
+        let mut conn = db.get().expect("connection");
+        let done = registry_server::db::models::users::set_admin(&mut conn, username, true)
+            .expect("set admin");
+        assert!(done, "no user {username}");
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -174,6 +187,28 @@ impl TestServer {
 
     pub fn post(&self, path: &str) -> RequestBuilder {
         self.client.post(self.url(path))
+    }
+
+    /// GETs a file, following a redirect to a presigned URL (S3) without
+    /// sending the token there. Returns the final response.
+    pub fn download(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.get(path);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().expect("download");
+        if response.status() == StatusCode::FOUND {
+            let location = response.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_string();
+            assert!(
+                !location.starts_with(&self.base),
+                "redirects go to the store"
+            );
+            return self.client.get(location).send().expect("follow");
+        }
+        response
     }
 
     /// Signs a user up and returns their token.
@@ -220,7 +255,11 @@ impl TestServer {
                 request = request.bearer_auth(token);
             }
             let response = request.send().expect("upload");
-            assert!(response.status().is_success(), "upload: {}", response.status());
+            assert!(
+                response.status().is_success(),
+                "upload: {}",
+                response.status()
+            );
             if let Some(complete) = upload["complete_url"].as_str() {
                 let response = self
                     .client
@@ -263,11 +302,29 @@ impl TestServer {
     }
 
     /// Publishes a one-resource CSV package; panics unless it is created.
-    pub fn publish_csv(&self, token: &str, owner: &str, name: &str, csv: &[u8], extra: Value) -> Value {
-        let response = self.publish(token, owner, name, &csv_descriptor(name), &[("data/table.csv", csv)], extra);
+    pub fn publish_csv(
+        &self,
+        token: &str,
+        owner: &str,
+        name: &str,
+        csv: &[u8],
+        extra: Value,
+    ) -> Value {
+        let response = self.publish(
+            token,
+            owner,
+            name,
+            &csv_descriptor(name),
+            &[("data/table.csv", csv)],
+            extra,
+        );
         let status = response.status();
         let body: Value = response.json().expect("json");
-        assert_eq!(status, StatusCode::CREATED, "publish {owner}/{name}: {body}");
+        assert_eq!(
+            status,
+            StatusCode::CREATED,
+            "publish {owner}/{name}: {body}"
+        );
         body
     }
 }
@@ -291,7 +348,13 @@ pub fn error_code(response: Response) -> (StatusCode, String, String) {
     let body: Value = response.json().unwrap_or(Value::Null);
     (
         status,
-        body["error"]["code"].as_str().unwrap_or_default().to_string(),
-        body["error"]["message"].as_str().unwrap_or_default().to_string(),
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     )
 }

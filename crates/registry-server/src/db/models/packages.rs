@@ -219,10 +219,12 @@ pub fn publish(conn: &mut Conn, input: PublishInput) -> Result<(PackageRow, i64)
     let sizes = blobs::sizes(conn, &hashes)?;
     for file in &input.files {
         match sizes.get(&file.sha256) {
-            None => return Err(missing_blob(format!(
+            None => {
+                return Err(missing_blob(format!(
                 "{}: blob {} was never uploaded; upload it first (POST /api/blobs/check says how)",
                 file.path, file.sha256
-            ))),
+            )))
+            }
             Some(&size) if size as u64 != file.size => {
                 return Err(missing_blob(format!(
                     "{}: blob {} has {size} bytes, not the {} declared",
