@@ -228,8 +228,16 @@ impl Check {
         }
         match &self.rule {
             Rule::Required => true,
-            Rule::MinLength(n) => length(value).is_none_or(|len| len as f64 >= *n),
-            Rule::MaxLength(n) => length(value).is_none_or(|len| len as f64 <= *n),
+            // A string has no more characters than bytes: short ones pass
+            // `maxLength` (and fail `minLength`) without counting.
+            Rule::MinLength(n) => match value {
+                Value::String(s) if (s.len() as f64) < *n => false,
+                _ => length(value).is_none_or(|len| len as f64 >= *n),
+            },
+            Rule::MaxLength(n) => match value {
+                Value::String(s) if s.len() as f64 <= *n => true,
+                _ => length(value).is_none_or(|len| len as f64 <= *n),
+            },
             Rule::Bound(bound, test) => compare(value, bound).is_some_and(test),
             Rule::Pattern(re) => match value {
                 Value::String(s) => re.is_match(s),

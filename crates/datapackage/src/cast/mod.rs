@@ -333,8 +333,11 @@ impl FieldCaster {
                 return Ok(value.is_null());
             }
         };
+        // These types have no `arrayItem`: the field's own constraints are
+        // all there is to check.
         if !self.constraints.is_empty() {
-            self.check_all_constraints(cell, &value, on_error);
+            let mut on_error = on_error;
+            self.constraints.check(&value, &mut on_error);
         }
         Ok(false)
     }

@@ -252,20 +252,29 @@ fn ascii_decimal(s: &str) -> Option<f64> {
         };
         return Some(if negative { -special } else { special });
     }
+    // The digits are read as an integer on the way (wrapping: it is used
+    // only when there are at most 19 of them).
+    let mut mantissa: u64 = 0;
     let mut i = 0;
-    let int_digits = count_digits(&rest[i..]);
-    i += int_digits;
+    while let Some(d) = rest.get(i).filter(|d| d.is_ascii_digit()) {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        i += 1;
+    }
+    let int_digits = i;
     let mut frac_digits = 0;
     if rest.get(i) == Some(&b'.') {
         i += 1;
-        frac_digits = count_digits(&rest[i..]);
-        i += frac_digits;
+        while let Some(d) = rest.get(i).filter(|d| d.is_ascii_digit()) {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            i += 1;
+        }
+        frac_digits = i - int_digits - 1;
     }
     if int_digits + frac_digits == 0 {
         return None;
     }
     if i == rest.len() {
-        if let Some(v) = exact_decimal(&rest[..int_digits], &rest[rest.len() - frac_digits..]) {
+        if let Some(v) = exact_decimal(mantissa, int_digits + frac_digits, frac_digits) {
             return Some(if negative { -v } else { v });
         }
     }
@@ -287,27 +296,21 @@ fn ascii_decimal(s: &str) -> Option<f64> {
     s.parse::<f64>().ok()
 }
 
-/// `int.frac` (ASCII digits, no exponent) when it is exactly what Rust's
-/// correctly rounded parser gives, by Clinger's fast path: the digits as an
-/// integer of at most 2^53 and a divisor 10^k with k <= 22 are both exact
-/// `f64`s, so one division rounds once, correctly. `None`: not that case.
+/// The decimal `mantissa / 10^frac_digits` (`digits` digits in all, no
+/// exponent) when it is exactly what Rust's correctly rounded parser gives,
+/// by Clinger's fast path: an integer of at most 2^53 and a divisor 10^k
+/// with k <= 22 are both exact `f64`s, so one division rounds once,
+/// correctly. `None`: not that case.
 #[inline]
-fn exact_decimal(int: &[u8], frac: &[u8]) -> Option<f64> {
+fn exact_decimal(mantissa: u64, digits: usize, frac_digits: usize) -> Option<f64> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
-    if int.len() + frac.len() > 19 {
+    if digits > 19 || mantissa > 1 << 53 {
         return None;
     }
-    let mut m: u64 = 0;
-    for &d in int.iter().chain(frac) {
-        m = m * 10 + u64::from(d - b'0');
-    }
-    if m > 1 << 53 {
-        return None;
-    }
-    Some(m as f64 / POW10[frac.len()])
+    Some(mantissa as f64 / *POW10.get(frac_digits)?)
 }
 
 fn is_nan_text(b: &[u8]) -> bool {
