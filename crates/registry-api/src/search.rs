@@ -18,6 +18,7 @@ pub enum SearchSort {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Free text, matched against name, title and description.
     #[serde(default)]

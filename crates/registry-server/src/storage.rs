@@ -312,16 +312,22 @@ impl BlobStore {
         outcome
     }
 
-    /// A presigned GET URL for a blob (S3 only).
+    /// A presigned GET (or HEAD) URL for a blob (S3 only).
     pub async fn presign_download(
         &self,
         sha256: &str,
+        head: bool,
         expires: Duration,
     ) -> Result<Option<url::Url>, object_store::Error> {
+        let method = if head {
+            http::Method::HEAD
+        } else {
+            http::Method::GET
+        };
         match &self.signer {
             Some(signer) => Ok(Some(
                 signer
-                    .signed_url(http::Method::GET, &self.blob_key(sha256), expires)
+                    .signed_url(method, &self.blob_key(sha256), expires)
                     .await?,
             )),
             None => Ok(None),

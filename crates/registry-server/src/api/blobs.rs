@@ -139,6 +139,7 @@ async fn instructions(state: &AppState, blob: &BlobRef) -> Result<UploadInstruct
 }
 
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The blob's size in bytes, as declared to `/api/blobs/check`.
     pub size: u64,
@@ -185,6 +186,7 @@ pub async fn upload(
 }
 
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct CompleteQuery {
     pub upload_id: uuid::Uuid,
     pub size: u64,

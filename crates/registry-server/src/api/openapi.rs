@@ -10,7 +10,7 @@ use super::{auth, blobs, health, packages, publishers, search, tags};
 #[openapi(
     info(title = "data-registry", description = "The registry for Frictionless Data Packages. See docs/api.md for the flows."),
     paths(
-        health::health,
+        health::health, openapi_json,
         auth::signup, auth::login, auth::me, auth::list_tokens, auth::create_token, auth::revoke_token,
         publishers::create, publishers::show, publishers::update, publishers::packages,
         publishers::members, publishers::change_role, publishers::remove_member,
@@ -51,6 +51,9 @@ impl Modify for BearerToken {
     }
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "server",
+    responses((status = 200, description = "The OpenAPI 3 document of every endpoint", content_type = "application/json")))]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

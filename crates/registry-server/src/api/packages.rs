@@ -26,6 +26,7 @@ use crate::web::files;
 
 /// `?tag=` or `?revision=`; neither means the latest revision.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RevisionQuery {
     pub tag: Option<String>,
     pub revision: Option<i64>,

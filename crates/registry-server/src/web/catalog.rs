@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::db::models::packages::{self, SearchParams};
 use crate::error::ApiResult;
 
-#[utoipa::path(get, path = "/catalog.csv", tag = "data package urls",
+#[utoipa::path(method(get, head), path = "/catalog.csv", tag = "data package urls",
     responses((status = 200, description = "url,name,owner of every public package", content_type = "text/csv")))]
 pub async fn catalog(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let base = state.public_base.clone();

@@ -57,9 +57,14 @@ pub async fn serve(
     }
     let whole =
         req.headers().get(header::RANGE).is_none() && req.method() == actix_web::http::Method::GET;
+    // A HEAD is signed as a HEAD: S3 refuses a GET signature for it.
     let response = if let Some(url) = state
         .store
-        .presign_download(&file.sha256, state.presign)
+        .presign_download(
+            &file.sha256,
+            req.method() == actix_web::http::Method::HEAD,
+            state.presign,
+        )
         .await?
     {
         HttpResponse::Found()
@@ -161,13 +166,12 @@ fn write_zip(
             file.path.as_str(),
             options.large_file(file.size >= u32::MAX as u64),
         )?;
-        runtime.block_on(async {
-            let mut stream = store.read(&file.sha256).await?;
-            while let Some(chunk) = stream.next().await {
-                zip.write_all(&chunk?)?;
-            }
-            anyhow::Ok(())
-        })?;
+        // Only the reads run on the runtime: the writes block on the
+        // channel, which must not happen inside `block_on`.
+        let mut stream = Box::pin(runtime.block_on(store.read(&file.sha256))?);
+        while let Some(chunk) = runtime.block_on(stream.next()) {
+            zip.write_all(&chunk?)?;
+        }
     }
     zip.finish()?.flush()?;
     Ok(())

@@ -16,7 +16,7 @@ use crate::db::models::packages::Selector;
 use crate::error::ApiResult;
 use crate::web::files;
 
-#[utoipa::path(get, path = "/{owner}/{name}/datapackage.json", tag = "data package urls",
+#[utoipa::path(method(get, head), path = "/{owner}/{name}/datapackage.json", tag = "data package urls",
     params(("owner" = String, Path), ("name" = String, Path, description = "Name, or the uuid of an unlisted package")),
     responses((status = 200, description = "The latest descriptor, with an ETag", content_type = "application/json"),
               (status = 304, description = "Unchanged"), (status = 404, body = registry_api::ErrorBody)))]
@@ -31,7 +31,7 @@ pub async fn latest_descriptor(
     Ok(descriptor_response(&req, &found, &revision))
 }
 
-#[utoipa::path(get, path = "/{owner}/{name}/v/{selector}/datapackage.json", tag = "data package urls",
+#[utoipa::path(method(get, head), path = "/{owner}/{name}/v/{selector}/datapackage.json", tag = "data package urls",
     params(("owner" = String, Path), ("name" = String, Path),
            ("selector" = String, Path, description = "A revision number, a tag or `latest`")),
     responses((status = 200, description = "That revision's descriptor", content_type = "application/json"),
@@ -47,7 +47,7 @@ pub async fn descriptor_at(
     Ok(descriptor_response(&req, &found, &revision))
 }
 
-#[utoipa::path(get, path = "/{owner}/{name}/{path}", tag = "data package urls",
+#[utoipa::path(method(get, head), path = "/{owner}/{name}/{path}", tag = "data package urls",
     params(("owner" = String, Path), ("name" = String, Path), ("path" = String, Path, description = "A resource path of the latest descriptor")),
     responses((status = 200, description = "The bytes (Range and ETag supported)"),
               (status = 302, description = "Redirect to a presigned URL (S3)"),
@@ -63,7 +63,7 @@ pub async fn latest_file(
     files::serve(&req, &state, &found, &revision, &file_path).await
 }
 
-#[utoipa::path(get, path = "/{owner}/{name}/v/{selector}/{path}", tag = "data package urls",
+#[utoipa::path(method(get, head), path = "/{owner}/{name}/v/{selector}/{path}", tag = "data package urls",
     params(("owner" = String, Path), ("name" = String, Path),
            ("selector" = String, Path, description = "A revision number, a tag or `latest`"),
            ("path" = String, Path, description = "A resource path of that descriptor")),

@@ -6,5 +6,7 @@
 mod support;
 
 mod accounts;
+mod consumers;
 mod packages;
 mod permissions;
+mod uploads;

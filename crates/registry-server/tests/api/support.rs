@@ -91,7 +91,7 @@ impl Drop for TestServer {
     }
 }
 
-fn fresh_postgres_database(admin_url: &str) -> String {
+pub fn fresh_postgres_database(admin_url: &str) -> String {
     let name = format!("registry_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = diesel::PgConnection::establish(admin_url)
         .unwrap_or_else(|e| panic!("cannot connect to {admin_url}: {e}"));
