@@ -136,6 +136,7 @@ pub(crate) fn strip_non_numeric(s: &str) -> &str {
 ///
 /// frictionless-py ignores `groupChar` for integers (so `1,000` is a type
 /// error there); Table Schema v2 defines it, so we honour it.
+#[inline]
 pub(crate) fn cast_integer(cell: &str, opts: &NumberOptions) -> Option<i128> {
     if opts.is_default() {
         if let Some(v) = ascii_integer(cell.as_bytes()) {
@@ -143,6 +144,11 @@ pub(crate) fn cast_integer(cell: &str, opts: &NumberOptions) -> Option<i128> {
         }
         return py_int(cell);
     }
+    cast_integer_with(cell, opts)
+}
+
+/// [`cast_integer`] with `bareNumber`, `groupChar` or `decimalChar` set.
+fn cast_integer_with(cell: &str, opts: &NumberOptions) -> Option<i128> {
     let mut s = py_strip(cell);
     if !opts.bare_number {
         s = strip_non_numeric(s);
@@ -155,6 +161,7 @@ pub(crate) fn cast_integer(cell: &str, opts: &NumberOptions) -> Option<i128> {
 }
 
 /// `[+-]?[0-9]{1,38}`, the shape nearly every integer cell has.
+#[inline]
 fn ascii_integer(b: &[u8]) -> Option<i128> {
     let (negative, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
