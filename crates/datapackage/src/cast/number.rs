@@ -139,12 +139,43 @@ pub(crate) fn strip_non_numeric(s: &str) -> &str {
 #[inline]
 pub(crate) fn cast_integer(cell: &str, opts: &NumberOptions) -> Option<i128> {
     if opts.is_default() {
-        if let Some(v) = ascii_integer(cell.as_bytes()) {
-            return Some(v);
+        // Up to 18 digits the value comes back in a register (an
+        // `Option<i128>` comes back through memory).
+        if let Some(v) = short_ascii_integer(cell.as_bytes()) {
+            return Some(i128::from(v));
         }
-        return py_int(cell);
+        return cast_integer_default(cell);
     }
     cast_integer_with(cell, opts)
+}
+
+/// [`cast_integer`] in the default format, past the short ASCII cells.
+fn cast_integer_default(cell: &str) -> Option<i128> {
+    if let Some(v) = ascii_integer(cell.as_bytes()) {
+        return Some(v);
+    }
+    py_int(cell)
+}
+
+/// `[+-]?[0-9]{1,18}`: [`ascii_integer`] for the cells that fit an `i64`.
+#[inline]
+fn short_ascii_integer(b: &[u8]) -> Option<i64> {
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+    }
+    Some(if negative { -v } else { v })
 }
 
 /// [`cast_integer`] with `bareNumber`, `groupChar` or `decimalChar` set.
@@ -161,7 +192,6 @@ fn cast_integer_with(cell: &str, opts: &NumberOptions) -> Option<i128> {
 }
 
 /// `[+-]?[0-9]{1,38}`, the shape nearly every integer cell has.
-#[inline]
 fn ascii_integer(b: &[u8]) -> Option<i128> {
     let (negative, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
