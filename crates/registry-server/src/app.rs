@@ -19,6 +19,7 @@ pub struct AppState {
     pub public_base: String,
     pub max_upload_bytes: u64,
     pub presign: Duration,
+    pub cache: crate::read_cache::ReadCache,
 }
 
 /// A registry ready to serve: its state and its bound socket.
@@ -54,6 +55,7 @@ impl Registry {
             public_base: config.public_base(bound),
             max_upload_bytes: config.max_upload_bytes,
             presign: Duration::from_secs(config.presign_seconds),
+            cache: crate::read_cache::ReadCache::new(Duration::from_millis(config.read_cache_ms)),
         });
         Ok(Registry {
             state,

@@ -32,6 +32,9 @@ pub struct Config {
     pub presign_seconds: u64,
     /// Log as JSON lines instead of text.
     pub log_json: bool,
+    /// How long this process may answer anonymous reads from its cache
+    /// before looking again at the database (0: never cache).
+    pub read_cache_ms: u64,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             db_pool_size: 16,
             presign_seconds: 3600,
             log_json: false,
+            read_cache_ms: 1000,
         }
     }
 }
@@ -67,6 +71,7 @@ struct FileConfig {
     db_pool_size: Option<u32>,
     presign_seconds: Option<u64>,
     log_json: Option<bool>,
+    read_cache_ms: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +124,7 @@ impl Config {
             db_pool_size,
             presign_seconds,
             log_json,
+            read_cache_ms,
         } = file;
         set(&mut self.bind, bind);
         set(&mut self.data_dir, data_dir);
@@ -131,6 +137,7 @@ impl Config {
         set(&mut self.db_pool_size, db_pool_size);
         set(&mut self.presign_seconds, presign_seconds);
         set(&mut self.log_json, log_json);
+        set(&mut self.read_cache_ms, read_cache_ms);
     }
 
     /// Reads the variables through `var` (the tests pass their own).
@@ -149,6 +156,13 @@ impl Config {
                 name: "DATA_REGISTRY_MAX_UPLOAD_BYTES",
                 value: value.clone(),
                 reason: "expected a byte count such as 1048576, 500MB or 10GiB".to_string(),
+            })?;
+        }
+        if let Some(value) = non_empty("DATA_REGISTRY_READ_CACHE_MS") {
+            self.read_cache_ms = value.trim().parse().map_err(|_| ConfigError::Env {
+                name: "DATA_REGISTRY_READ_CACHE_MS",
+                value: value.clone(),
+                reason: "expected a number of milliseconds".to_string(),
             })?;
         }
         if let Some(value) = non_empty("DATA_REGISTRY_LOG_JSON") {

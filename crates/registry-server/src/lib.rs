@@ -10,5 +10,6 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod read_cache;
 pub mod storage;
 pub mod web;

@@ -2,6 +2,7 @@
 //! revisions, visibility, delete, undelete, purge, files and a zip.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -192,6 +193,7 @@ pub async fn publish(
         })
         .await?;
     let (row, owner) = row;
+    state.cache.package_changed();
     tracing::info!(package = %format!("{owner}/{}", row.name), revision = number, "published");
     Ok(HttpResponse::Created().json(PublishResponse {
         datapackage_url: format!("{base}/{owner}/{}/v/{number}/datapackage.json", row.name),
@@ -251,14 +253,30 @@ pub fn descriptor_response(
 }
 
 /// Finds the package and revision a read names, or the 404 everyone gets.
+/// Anonymous reads of the latest or a numbered revision are answered from
+/// the read cache when they can be (see `read_cache.rs`).
 pub async fn resolve(
     state: &AppState,
     user: Option<crate::db::models::users::User>,
     owner: String,
     key: String,
     selector: Selector,
-) -> ApiResult<(Found, RevisionRow)> {
-    state
+) -> ApiResult<(Arc<Found>, Arc<RevisionRow>)> {
+    let anonymous = user.is_none();
+    if anonymous {
+        if let Some(found) = state.cache.package(&owner, &key) {
+            let number = match selector {
+                Selector::Latest => Some(found.package.latest_revision),
+                Selector::Number(n) => Some(n),
+                Selector::Tag(_) => None,
+            };
+            if let Some(revision) = number.and_then(|n| state.cache.revision(found.package.id, n)) {
+                return Ok((found, revision));
+            }
+        }
+    }
+    let cache_key = (owner.clone(), key.clone());
+    let (found, revision) = state
         .db
         .run(move |conn| {
             let found = packages::visible(conn, &owner, &key, user.as_ref())?;
@@ -275,7 +293,13 @@ pub async fn resolve(
                 })?;
             Ok((found, revision))
         })
-        .await
+        .await?;
+    if anonymous {
+        // `visible` passed for an anonymous caller: safe to serve to any.
+        state.cache.put_package(&cache_key.0, &cache_key.1, &found);
+        state.cache.put_revision(&revision);
+    }
+    Ok((Arc::new(found), Arc::new(revision)))
 }
 
 /// The descriptor (`datapackage.json`) of the latest revision, a tag or a
@@ -422,6 +446,7 @@ pub async fn update(
             Ok(())
         })
         .await?;
+    state.cache.package_changed();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -442,6 +467,7 @@ pub async fn delete(
             packages::set_deleted(conn, found.package.id, true)
         })
         .await?;
+    state.cache.package_changed();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -461,6 +487,7 @@ pub async fn undelete(
             packages::set_deleted(conn, found.package.id, false)
         })
         .await?;
+    state.cache.package_changed();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -481,6 +508,7 @@ pub async fn purge(
             packages::purge(conn, found.package.id)
         })
         .await?;
+    state.cache.package_changed();
     for sha in &orphans {
         state.store.delete(sha).await?;
     }

@@ -14,6 +14,7 @@ backend_tests!(
     delete_undelete_purge,
     publish_refuses_bad_descriptors_and_missing_blobs,
     search_filters_sorts_and_pages,
+    anonymous_reads_see_changes_at_once,
 );
 
 const CSV: &[u8] = b"a,b\n1,x\n2,y\n";
@@ -494,4 +495,88 @@ fn search_filters_sorts_and_pages(backend: Backend) {
             .status(),
         StatusCode::BAD_REQUEST
     );
+}
+
+/// Anonymous descriptor reads are cached (read_cache.rs); every change made
+/// through this server must show at once all the same.
+fn anonymous_reads_see_changes_at_once(backend: Backend) {
+    let server = TestServer::start(backend);
+    let alice = server.signup("alice");
+    server.publish_csv(&alice, "alice", "gdp", CSV, json!({}));
+    let revision = |path: &str| -> Option<String> {
+        let response = server.get(path).send().unwrap();
+        (response.status() == StatusCode::OK).then(|| {
+            response.headers()["x-data-revision"]
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            revision("/alice/gdp/datapackage.json").as_deref(),
+            Some("1")
+        );
+    }
+    server.publish_csv(
+        &alice,
+        "alice",
+        "gdp",
+        b"a,b\n5,e\n",
+        json!({"force": true}),
+    );
+    assert_eq!(
+        revision("/alice/gdp/datapackage.json").as_deref(),
+        Some("2")
+    );
+    assert_eq!(revision("/api/packages/alice/gdp").as_deref(), Some("2"));
+    let private = server
+        .client
+        .patch(server.url("/api/packages/alice/gdp"))
+        .bearer_auth(&alice)
+        .json(&json!({"visibility": "private"}))
+        .send()
+        .unwrap();
+    assert_eq!(private.status(), StatusCode::NO_CONTENT);
+    assert_eq!(revision("/alice/gdp/datapackage.json"), None);
+    assert_eq!(revision("/alice/gdp/v/1/datapackage.json"), None);
+    assert_eq!(revision("/api/packages/alice/gdp?revision=2"), None);
+    let public = server
+        .client
+        .patch(server.url("/api/packages/alice/gdp"))
+        .bearer_auth(&alice)
+        .json(&json!({"visibility": "public"}))
+        .send()
+        .unwrap();
+    assert_eq!(public.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        revision("/alice/gdp/datapackage.json").as_deref(),
+        Some("2")
+    );
+    let delete = server
+        .client
+        .delete(server.url("/api/packages/alice/gdp"))
+        .bearer_auth(&alice)
+        .send()
+        .unwrap();
+    assert_eq!(delete.status(), StatusCode::NO_CONTENT);
+    assert_eq!(revision("/alice/gdp/datapackage.json"), None);
+    let undelete = server
+        .post("/api/packages/alice/gdp/undelete")
+        .bearer_auth(&alice)
+        .send()
+        .unwrap();
+    assert_eq!(undelete.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        revision("/alice/gdp/v/1/datapackage.json").as_deref(),
+        Some("1")
+    );
+    let purge = server
+        .post("/api/packages/alice/gdp/purge")
+        .bearer_auth(&alice)
+        .send()
+        .unwrap();
+    assert_eq!(purge.status(), StatusCode::NO_CONTENT);
+    assert_eq!(revision("/alice/gdp/datapackage.json"), None);
+    assert_eq!(revision("/alice/gdp/v/1/datapackage.json"), None);
 }

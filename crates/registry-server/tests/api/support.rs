@@ -88,6 +88,27 @@ impl Drop for TestServer {
         if let Ok(rt) = tokio::runtime::Builder::new_current_thread().build() {
             rt.block_on(stop);
         }
+        if let Some(url) = &self.config.database_url {
+            drop_postgres_database(url);
+        }
+    }
+}
+
+/// Drops a database made by [`fresh_postgres_database`], so CI runs leave
+/// nothing behind (`WITH (FORCE)` closes the pool's connections).
+pub fn drop_postgres_database(url: &str) {
+    let Ok(admin) = std::env::var("DATA_REGISTRY_TEST_POSTGRES") else {
+        return;
+    };
+    let Some(name) = url
+        .rsplit('/')
+        .next()
+        .filter(|n| n.starts_with("registry_test_"))
+    else {
+        return;
+    };
+    if let Ok(mut conn) = diesel::PgConnection::establish(&admin) {
+        let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 }
 
@@ -117,8 +138,6 @@ impl TestServer {
             ..Config::default()
         };
         if backend == Backend::PostgresS3 {
-            let admin = std::env::var("DATA_REGISTRY_TEST_POSTGRES").expect("checked");
-            config.database_url = Some(fresh_postgres_database(&admin));
             let bucket = std::env::var("DATA_REGISTRY_TEST_S3").expect("checked");
             config.storage = Some(format!(
                 "{}/{}",
@@ -127,6 +146,11 @@ impl TestServer {
             ));
         }
         tweak(&mut config);
+        // After the tweak, so a test sharing another's database makes none.
+        if backend == Backend::PostgresS3 && config.database_url.is_none() {
+            let admin = std::env::var("DATA_REGISTRY_TEST_POSTGRES").expect("checked");
+            config.database_url = Some(fresh_postgres_database(&admin));
+        }
         let data_dir = config.data_dir.clone();
         let kept = config.clone();
         let (tx, rx) = mpsc::channel();

@@ -106,21 +106,21 @@ pub fn lookup(
     key: &str,
     caller: Option<&User>,
 ) -> Result<Option<Found>, ApiError> {
-    let Some(publisher) = publishers::find(conn, owner)? else {
-        return Ok(None);
-    };
     let via_uuid = registry_api::names::looks_like_uuid(key);
+    // One query for the publisher and the package: this is every read's
+    // first step, so it is kept to a single round trip.
     let mut query = packages::table
-        .filter(packages::publisher_id.eq(publisher.id))
+        .inner_join(publishers_table::table)
+        .filter(publishers_table::name.eq(owner))
         .filter(packages::latest_revision.gt(0))
-        .select(PackageRow::as_select())
+        .select((PackageRow::as_select(), PublisherRow::as_select()))
         .into_boxed();
     query = if via_uuid {
         query.filter(packages::uuid.eq(key.to_ascii_lowercase()))
     } else {
         query.filter(packages::name.eq(key))
     };
-    let Some(package) = query.first(conn).optional()? else {
+    let Some((package, publisher)) = query.first(conn).optional()? else {
         return Ok(None);
     };
     let role = match caller {
