@@ -22,6 +22,7 @@ use crate::db::format_ms;
 use crate::db::models::packages::{self, Found, PublishInput, RevisionRow, Selector};
 use crate::db::models::publishers;
 use crate::error::{ApiError, ApiResult};
+use crate::read_cache::Lookup;
 use crate::storage::is_sha256_hex;
 use crate::web::files;
 
@@ -264,7 +265,7 @@ pub async fn resolve(
 ) -> ApiResult<(Arc<Found>, Arc<RevisionRow>)> {
     let anonymous = user.is_none();
     if anonymous {
-        if let Some(found) = state.cache.package(&owner, &key) {
+        if let Lookup::Hit(found) = state.cache.package(&owner, &key) {
             let number = match selector {
                 Selector::Latest => Some(found.package.latest_revision),
                 Selector::Number(n) => Some(n),
@@ -276,7 +277,7 @@ pub async fn resolve(
         }
     }
     let cache_key = (owner.clone(), key.clone());
-    let (found, revision) = state
+    let looked_up = state
         .db
         .run(move |conn| {
             let found = packages::visible(conn, &owner, &key, user.as_ref())?;
@@ -293,7 +294,17 @@ pub async fn resolve(
                 })?;
             Ok((found, revision))
         })
-        .await?;
+        .await;
+    let (found, revision) = match looked_up {
+        Ok(pair) => pair,
+        Err(e) => {
+            if anonymous {
+                // Gone or hidden since it was cached: never serve it again.
+                state.cache.forget(&cache_key.0, &cache_key.1);
+            }
+            return Err(e);
+        }
+    };
     if anonymous {
         // `visible` passed for an anonymous caller: safe to serve to any.
         state.cache.put_package(&cache_key.0, &cache_key.1, &found);

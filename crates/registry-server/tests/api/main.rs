@@ -7,6 +7,7 @@ mod support;
 
 mod accounts;
 mod consumers;
+mod endpoints;
 mod packages;
 mod permissions;
 mod uploads;
