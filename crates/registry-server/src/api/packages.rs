@@ -142,6 +142,20 @@ fn check_publish(name: &str, request: &PublishRequest) -> Result<Package, ApiErr
     Ok(package)
 }
 
+/// The ETag of a revision: its descriptor and its files' contents. Two
+/// revisions with the same descriptor but other data get different ETags,
+/// so a client's cached copy of the package is never taken for the new one.
+pub fn revision_etag(descriptor: &str, files: &[PackageFile]) -> String {
+    let mut sorted: Vec<&PackageFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut hasher = Sha256::new();
+    hasher.update(descriptor.as_bytes());
+    for file in sorted {
+        hasher.update(format!("\n{}\t{}\t{}", file.path, file.sha256, file.size).as_bytes());
+    }
+    hex::encode(&hasher.finalize()[..16])
+}
+
 /// Publishes a new revision of the package.
 #[utoipa::path(post, path = "/api/packages/{owner}/{name}", tag = "packages", security(("token" = [])),
     params(("owner" = String, Path), ("name" = String, Path)), request_body = PublishRequest,
@@ -161,7 +175,7 @@ pub async fn publish(
     let package = check_publish(&name, &request)?;
     let descriptor = serde_json::to_string_pretty(&request.descriptor)
         .map_err(|e| ApiError::internal(format!("descriptor to JSON: {e}")))?;
-    let etag = hex::encode(&Sha256::digest(descriptor.as_bytes())[..16]);
+    let etag = revision_etag(&descriptor, &request.files);
     let base = state.public_base.clone();
     let (row, number) = state
         .db

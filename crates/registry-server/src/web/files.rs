@@ -95,7 +95,8 @@ pub async fn serve(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         header::HeaderValue::from_static("*"),
     );
-    if whole && response.status().is_success() {
+    // A redirect to a presigned URL is a download too (S3 serves the bytes).
+    if whole && (response.status().is_success() || response.status().is_redirection()) {
         count_download(state, found.package.id).await;
     }
     Ok(response)

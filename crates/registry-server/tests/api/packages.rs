@@ -150,6 +150,25 @@ fn etag_answers_304(backend: Backend) {
         .send()
         .unwrap();
     assert_eq!(cached.status(), StatusCode::OK);
+    // So does one with the same descriptor over other data: a client's
+    // cached copy must not pass for the new revision.
+    let etag = cached.headers()["etag"].clone();
+    let response = server.publish(
+        &alice,
+        "alice",
+        "gdp",
+        &changed,
+        &[("data/table.csv", b"a,b\n42,new\n")],
+        json!({"force": true}),
+    );
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let fresh = server
+        .get("/alice/gdp/datapackage.json")
+        .header("If-None-Match", etag)
+        .send()
+        .unwrap();
+    assert_eq!(fresh.status(), StatusCode::OK);
+    assert_eq!(fresh.headers()["x-data-revision"], "3");
 }
 
 fn tags_conflict_unless_forced(backend: Backend) {
@@ -495,6 +514,22 @@ fn search_filters_sorts_and_pages(backend: Backend) {
             .status(),
         StatusCode::BAD_REQUEST
     );
+    // Downloads: whole-file reads and zips count, and sort by them.
+    for _ in 0..2 {
+        let bytes = server
+            .download("/alice/co2/data/table.csv", None)
+            .bytes()
+            .unwrap();
+        assert_eq!(&bytes[..], CSV);
+    }
+    let zip = server
+        .get("/api/packages/bob/gdp-europe/archive.zip")
+        .send()
+        .unwrap();
+    assert_eq!(zip.status(), StatusCode::OK);
+    let popular = search("sort=downloads", None);
+    assert_eq!(names(&popular)[..2], ["alice/co2", "bob/gdp-europe"]);
+    assert_eq!(popular["results"][0]["downloads"], 2);
 }
 
 /// Anonymous descriptor reads are cached (read_cache.rs); every change made
