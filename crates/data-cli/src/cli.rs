@@ -18,6 +18,9 @@ pub struct Cli {
     /// Never draw progress bars.
     #[arg(long, global = true)]
     pub no_progress: bool,
+    /// The registry's URL (default: DATA_REGISTRY, then `data config`, then http://127.0.0.1:8080).
+    #[arg(long, global = true, value_name = "URL")]
+    pub registry: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -33,6 +36,170 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print a data file's resource descriptor with an inferred Table Schema.
     Infer(InferArgs),
+    /// Log in to the registry and keep the token in ~/.dpm/credentials (mode 0600).
+    ///
+    /// Asks for the user name and password on a terminal; `--token T` (or
+    /// DATA_TOKEN) stores an API token without asking.
+    Login(LoginArgs),
+    /// Forget the stored token (and revoke it on the registry).
+    Logout(JsonArgs),
+    /// Show who the stored token logs in as.
+    Whoami(JsonArgs),
+    /// Read and change settings in ~/.dpm/config (registry, publisher).
+    Config(ConfigArgs),
+    /// Publish a ready data package (DIR/datapackage.json) as a new revision.
+    ///
+    /// Validates it first, uploads only the files the registry lacks, then
+    /// publishes under your own publisher (or --publisher). A package that
+    /// exists needs --force to get a new revision.
+    Publish(PublishArgs),
+    /// Tag the latest revision of the package in the current directory.
+    Tag(TagArgs),
+    /// List the tags of the package in the current directory (or OWNER/NAME).
+    Tags(TagsArgs),
+    /// Fetch OWNER/NAME[@TAG|@REV] into the local cache, then write it to a directory.
+    ///
+    /// Files are stored once in ~/.dpm/cache by SHA-256 and checked on
+    /// arrival; a second get of an unchanged package costs one 304.
+    Get(GetArgs),
+}
+
+/// Which package, when it is not the one in the current directory.
+#[derive(Debug, Clone, Args)]
+pub struct PackageArgs {
+    /// The publisher (default: `data config get publisher`, else your user name).
+    #[arg(long, value_name = "NAME")]
+    pub publisher: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VisibilityArg {
+    Public,
+    Private,
+    Unlisted,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The package's folder (default: the current directory).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Publish a new revision of a package that exists already.
+    #[arg(long)]
+    pub force: bool,
+    /// Publish without validating the data first.
+    #[arg(long)]
+    pub skip_validate: bool,
+    /// Publish even when validation finds errors.
+    #[arg(long)]
+    pub allow_invalid: bool,
+    /// Never ask; take the defaults and the flags.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// The package's name (default: the descriptor's `name`, else the folder's name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Visibility of a new package (default: public); changes an existing one's.
+    #[arg(long, value_enum, value_name = "VISIBILITY")]
+    pub visibility: Option<VisibilityArg>,
+    /// Same as --visibility public.
+    #[arg(long, conflicts_with_all = ["visibility", "private", "unlisted"])]
+    pub public: bool,
+    /// Same as --visibility private.
+    #[arg(long, conflicts_with_all = ["visibility", "unlisted"])]
+    pub private: bool,
+    /// Same as --visibility unlisted.
+    #[arg(long, conflicts_with = "visibility")]
+    pub unlisted: bool,
+    #[command(flatten)]
+    pub package: PackageArgs,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// The tag (letters, digits, `.`, `_`, `-`; not a number, not `latest`).
+    pub name: String,
+    /// Move the tag if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Tag this revision instead of the latest.
+    #[arg(long, value_name = "N")]
+    pub revision: Option<i64>,
+    /// OWNER/NAME instead of the package in the current directory.
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub package: Option<String>,
+    #[command(flatten)]
+    pub publisher: PackageArgs,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// OWNER/NAME (default: the package in the current directory).
+    #[arg(value_name = "OWNER/NAME")]
+    pub package: Option<String>,
+    #[command(flatten)]
+    pub publisher: PackageArgs,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// OWNER/NAME, OWNER/NAME@TAG or OWNER/NAME@REVISION.
+    #[arg(value_name = "OWNER/NAME[@TAG|@REV]")]
+    pub spec: String,
+    /// Where to write the package (default: ./NAME).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JsonArgs {
+    /// Print the result as JSON, for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// An API token to store (checked with the registry first).
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["username", "password_stdin"])]
+    pub token: Option<String>,
+    /// The user name (asked on a terminal when missing).
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the password from standard input (one line) instead of asking.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+    /// Print the result as JSON, for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print one setting.
+    Get { key: String },
+    /// Change one setting.
+    Set { key: String, value: String },
+    /// Remove one setting.
+    Unset { key: String },
+    /// Print every setting, and the registry and publisher in use.
+    List,
 }
 
 /// How to read a data file: every guess the engine makes can be overridden.

@@ -1,9 +1,12 @@
 //! The `data` command.
 
+mod cache;
 mod cli;
+mod client;
 mod commands;
 mod printer;
 mod progress;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -18,6 +21,18 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &printer, cli.no_progress),
         Command::Infer(args) => commands::infer::run(args, &printer, cli.no_progress),
+        Command::Login(args) => commands::login::login(args, cli.registry.as_deref(), &printer),
+        Command::Logout(args) => commands::login::logout(args, cli.registry.as_deref(), &printer),
+        Command::Whoami(args) => commands::login::whoami(args, cli.registry.as_deref(), &printer),
+        Command::Config(args) => commands::config::run(args, cli.registry.as_deref(), &printer),
+        Command::Publish(args) => {
+            commands::publish::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
+        }
+        Command::Tag(args) => commands::tag::tag(args, cli.registry.as_deref(), &printer),
+        Command::Tags(args) => commands::tag::list(args, cli.registry.as_deref(), &printer),
+        Command::Get(args) => {
+            commands::get::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
+        }
     };
     match result {
         Ok(status) => status.into(),

@@ -34,6 +34,17 @@ impl Printer {
         writeln!(out, "{text}")
     }
 
+    /// A line about what is going on, on stderr, so stdout stays the result.
+    #[allow(clippy::print_stderr)]
+    pub fn status(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    /// `text` in the colour of success, where colours are on.
+    pub fn ok_text(&self, text: &str) -> String {
+        self.good(text)
+    }
+
     /// Pretty JSON of any serializable value.
     pub fn json<T: serde::Serialize>(&self, value: &T) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(value)?;

@@ -65,3 +65,20 @@ impl Reporter for Bars {
         }
     }
 }
+
+/// A bar for bytes sent or received (uploads, downloads, hashing); hidden
+/// when stderr is not a terminal or bars are off.
+pub fn bytes_bar(no_progress: bool, total: u64, message: &str) -> ProgressBar {
+    if no_progress || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    ProgressBar::new(total)
+        .with_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        )
+        .with_message(message.to_string())
+}

@@ -42,3 +42,7 @@ pub fn datapackage_json(owner: &str, name: &str) -> String {
 pub fn datapackage_json_at(owner: &str, name: &str, tag_or_revision: &str) -> String {
     format!("/{owner}/{name}/v/{tag_or_revision}/datapackage.json")
 }
+
+pub fn token(id: i64) -> String {
+    format!("/api/tokens/{id}")
+}

@@ -1,7 +1,12 @@
 //! One module per command; each turns parsed arguments into work on the
 //! engine crates and an exit status.
 
+pub mod config;
+pub mod get;
 pub mod infer;
+pub mod login;
+pub mod publish;
+pub mod tag;
 pub mod validate;
 
 use std::process::ExitCode;

@@ -1,0 +1,146 @@
+//! `data` against a real `data-registry` process on loopback: log-in,
+//! publish, tag, conflicts, privacy and credentials.
+
+#[path = "registry/server.rs"]
+mod server;
+
+use server::{copy_dir, fixtures, text, Registry};
+
+#[test]
+fn login_whoami_logout_and_the_credentials_file() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let credentials = alice.home.path().join("dpm/credentials");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&credentials)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "credentials mode {mode:o}");
+    }
+    let me = alice.json(&["whoami"], None);
+    assert_eq!(me["username"], "alice");
+    assert_eq!(me["registry"], registry.url.as_str());
+
+    // A bad token is refused with what to do, and not stored.
+    let bad = alice.data(&["login", "--token", "dpm_0000"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    let message = text(&bad.stderr);
+    assert!(
+        message.contains("not valid") && message.contains("data login"),
+        "{message}"
+    );
+    assert_eq!(alice.json(&["whoami"], None)["username"], "alice");
+
+    // Password log-in without a terminal needs --password-stdin.
+    let no_terminal = alice.data(&["login", "--username", "alice"], None);
+    assert_eq!(no_terminal.status.code(), Some(2));
+    assert!(text(&no_terminal.stderr).contains("--password-stdin"));
+
+    let out = alice.data(&["logout"], None);
+    assert!(out.status.success());
+    assert!(!credentials.exists());
+    let whoami = alice.data(&["whoami"], None);
+    assert_eq!(whoami.status.code(), Some(2));
+    assert!(text(&whoami.stderr).contains("data login"));
+}
+
+#[test]
+fn fixture_packages_publish_and_read_back_byte_identical() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    for name in [
+        "country-codes",
+        "gold-prices",
+        "language-codes",
+        "s-and-p-500-companies",
+    ] {
+        let dir = fixtures().join(name);
+        let published = alice.json(&["publish", dir.to_str().unwrap(), "--yes"], None);
+        assert_eq!(published["revision"], 1, "{name}");
+        for file in published["files"].as_array().unwrap() {
+            let path = file["path"].as_str().unwrap();
+            let owner_name = format!("/alice/{}/v/1/{path}", published["name"].as_str().unwrap());
+            let (status, bytes) = registry.get_bytes(&owner_name);
+            assert_eq!(status, 200, "{owner_name}");
+            assert_eq!(
+                bytes,
+                std::fs::read(dir.join(path)).unwrap(),
+                "{name}: {path}"
+            );
+        }
+    }
+    // co2-ppm has real defects: refused (exit 1, the report printed), unless told.
+    let co2 = fixtures().join("co2-ppm");
+    let refused = alice.data(&["publish", co2.to_str().unwrap(), "--yes"], None);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert!(text(&refused.stdout).contains("invalid"));
+    assert!(text(&refused.stderr).contains("--allow-invalid"));
+    let (status, _) = registry.get_bytes("/alice/co2-ppm/datapackage.json");
+    assert_eq!(status, 404);
+    let published = alice.json(
+        &["publish", co2.to_str().unwrap(), "--yes", "--allow-invalid"],
+        None,
+    );
+    assert_eq!(published["revision"], 1);
+}
+
+#[test]
+fn republishing_sends_no_bytes_and_needs_force() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let dir = alice.home.path().join("gdp");
+    copy_dir(&fixtures().join("language-codes"), &dir);
+    let first = alice.json(&["publish", "--yes"], Some(&dir));
+    assert!(first["bytes_sent"].as_u64().unwrap() > 0);
+    let again = alice.data(&["publish", "--yes"], Some(&dir));
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("already published: use --force"),
+        "{}",
+        text(&again.stderr)
+    );
+    let forced = alice.json(&["publish", "--yes", "--force"], Some(&dir));
+    assert_eq!(forced["revision"], 2);
+    assert_eq!(forced["bytes_sent"], 0);
+    assert_eq!(forced["blobs_sent"], 0);
+}
+
+#[test]
+fn tags_conflict_unless_forced_and_private_packages_stay_private() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let bob = registry.user("bob");
+    let dir = alice.home.path().join("pkg");
+    copy_dir(&fixtures().join("language-codes"), &dir);
+    alice.json(&["publish", "--yes", "--private"], Some(&dir));
+    alice.json(&["publish", "--yes", "--force"], Some(&dir));
+    let tagged = alice.json(&["tag", "v1", "--revision", "1"], Some(&dir));
+    assert_eq!(tagged["revision"], 1);
+    let conflict = alice.data(&["tag", "v1"], Some(&dir));
+    assert_eq!(conflict.status.code(), Some(2));
+    assert!(
+        text(&conflict.stderr).contains("--force"),
+        "{}",
+        text(&conflict.stderr)
+    );
+    let moved = alice.json(&["tag", "v1", "--force"], Some(&dir));
+    assert_eq!(moved["revision"], 2);
+    let tags = alice.json(&["tags"], Some(&dir));
+    assert_eq!(tags["tags"][0]["name"], "v1");
+
+    // Bob sees nothing of it, nor does anyone without a token.
+    let hidden = bob.data(&["tags", "alice/language-codes"], None);
+    assert_eq!(hidden.status.code(), Some(2));
+    assert!(
+        text(&hidden.stderr).contains("no package"),
+        "{}",
+        text(&hidden.stderr)
+    );
+    let (status, _) = registry.get_bytes("/alice/language-codes/datapackage.json");
+    assert_eq!(status, 404);
+    let bob_tag = bob.data(&["tag", "v2", "--package", "alice/language-codes"], None);
+    assert_eq!(bob_tag.status.code(), Some(2));
+}

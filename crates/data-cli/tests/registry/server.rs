@@ -1,0 +1,185 @@
+//! A real `data-registry` process on loopback, and the real `data` binary
+//! pointed at it with its own `DPM_HOME`.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+/// The `data-registry` binary of this workspace, built if needed (cargo
+/// builds it for `cargo test --workspace`, not for `-p data-cli` alone).
+fn registry_binary() -> PathBuf {
+    let data = Path::new(env!("CARGO_BIN_EXE_data"));
+    let dir = data.parent().expect("target dir");
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "registry-server",
+            "--bin",
+            "data-registry",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("run cargo build");
+    assert!(status.success(), "building data-registry failed");
+    dir.join("data-registry")
+}
+
+pub struct Registry {
+    child: Child,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Registry {
+    /// Starts a registry on a free port and waits for its "listening" line.
+    pub fn start() -> Registry {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = Command::new(registry_binary())
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path().join("registry-data"))
+            .env("DATA_REGISTRY_LOG", "info")
+            .env_remove("DATABASE_URL")
+            .env_remove("DATA_REGISTRY_STORAGE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start data-registry");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent && line.contains("data-registry is listening") {
+                    if let Some(url) = line.split("url=").nth(1) {
+                        let _ = tx.send(
+                            url.split_whitespace()
+                                .next()
+                                .unwrap_or_default()
+                                .to_string(),
+                        );
+                        sent = true;
+                    }
+                }
+            }
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("data-registry did not start");
+        Registry {
+            child,
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// Signs a user up; returns the token.
+    pub fn signup(&self, username: &str) -> String {
+        let response: Value = reqwest::blocking::Client::new()
+            .post(format!("{}/api/auth/signup", self.url))
+            .json(&json!({"username": username, "email": format!("{username}@example.org"), "password": "password123"}))
+            .send()
+            .expect("signup")
+            .json()
+            .expect("signup json");
+        response["token"].as_str().expect("token").to_string()
+    }
+
+    /// A `data` user of this registry with a home of their own.
+    pub fn user(&self, username: &str) -> User {
+        let token = self.signup(username);
+        let home = tempfile::tempdir().expect("home");
+        let user = User {
+            registry: self.url.clone(),
+            home,
+            token,
+        };
+        let out = user.data(&["login", "--token", &user.token.clone()], None);
+        assert!(out.status.success(), "login: {}", text(&out.stderr));
+        user
+    }
+
+    pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let response = reqwest::blocking::get(format!("{}{path}", self.url)).expect("get");
+        let status = response.status().as_u16();
+        (status, response.bytes().expect("bytes").to_vec())
+    }
+}
+
+pub struct User {
+    pub registry: String,
+    pub home: tempfile::TempDir,
+    pub token: String,
+}
+
+impl User {
+    /// Runs `data ARGS` in `cwd` (default: the user's home).
+    pub fn data(&self, args: &[&str], cwd: Option<&Path>) -> Output {
+        let output = Command::new(env!("CARGO_BIN_EXE_data"))
+            .args(args)
+            .current_dir(cwd.unwrap_or(self.home.path()))
+            .env("DPM_HOME", self.home.path().join("dpm"))
+            .env("DATA_REGISTRY", &self.registry)
+            .env_remove("DATA_TOKEN")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run data");
+        // No command ever prints the token.
+        let secret = &self.token[4..];
+        assert!(
+            !text(&output.stdout).contains(secret) && !text(&output.stderr).contains(secret),
+            "data {args:?} printed the token"
+        );
+        output
+    }
+
+    /// `data ARGS --json`, which must succeed; its JSON.
+    pub fn json(&self, args: &[&str], cwd: Option<&Path>) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.data(&all, cwd);
+        assert!(
+            out.status.success(),
+            "data {all:?} failed: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json output")
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The real packages shipped with the tests.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/datasets")
+}
+
+/// Copies a folder (for tests that change a package).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
