@@ -3,7 +3,8 @@
 # on the same machine, in the same run (issue 3):
 #   requests/s and p99 latency at 64 connections of
 #   - a bare actix-web handler answering a body of the descriptor's size,
-#   - GET /api/packages/{owner}/{name} (a full 200),
+#   - GET /api/packages/{owner}/{name} (a full 200), from the read cache and
+#     cold (a process with its cache off: every read goes to the database),
 #   - the same with If-None-Match (a 304),
 #   - GET /{owner}/{name}/datapackage.json (the plain Data Package URL),
 #   - GET /api/search?q=…,
@@ -108,6 +109,16 @@ bench_registry() {
   run "GET descriptor, If-None-Match (304)" "$backend" "$base/api/packages/bench/bench" -H "If-None-Match: $etag"
   run "GET /{owner}/{name}/datapackage.json" "$backend" "$base/bench/bench/datapackage.json"
   run "GET /api/search?q=bench" "$backend" "$base/api/search?q=bench"
+  # Cold: a second process on the same database with its read cache off,
+  # so every read goes to the database.
+  local cold_port; cold_port=$(free_port)
+  DATABASE_URL=$database_url DATA_REGISTRY_READ_CACHE_MS=0 DATA_REGISTRY_LOG=warn "$REGISTRY" serve \
+    --bind "127.0.0.1:$cold_port" --data-dir "$WORK/data-$backend" >"$WORK/registry-$backend-cold.log" 2>&1 &
+  local cold_pid=$!
+  PIDS+=("$cold_pid")
+  wait_http "http://127.0.0.1:$cold_port/api/health"
+  run "GET descriptor, read cache off (cold)" "$backend" "http://127.0.0.1:$cold_port/api/packages/bench/bench"
+  kill "$cold_pid" 2>/dev/null || true
   TOKEN=$token PUBLISH_BODY=$WORK/publish.json run "POST publish (force, new revision)" "$backend" "$base/api/packages/bench/bench" -s "$WORK/publish.lua"
   local revisions
   revisions=$(curl -sf "$base/api/packages/bench/bench/revisions" | python3 -c 'import json,sys; r=json.load(sys.stdin)["revisions"]; print(len(r), r[0]["revision"])')
