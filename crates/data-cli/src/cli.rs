@@ -57,6 +57,12 @@ pub enum Command {
     Tag(TagArgs),
     /// List the tags of the package in the current directory (or OWNER/NAME).
     Tags(TagsArgs),
+    /// Push bare data files (a file or a folder of them) as a package.
+    ///
+    /// Detects format, encoding, sheet and header, infers the types over the
+    /// whole file, validates, uploads only what the registry lacks and
+    /// publishes a new revision. A folder keeps its decisions in DIR/.data/.
+    Push(PushArgs),
     /// Fetch OWNER/NAME[@TAG|@REV] into the local cache, then write it to a directory.
     ///
     /// Files are stored once in ~/.dpm/cache by SHA-256 and checked on
@@ -283,4 +289,41 @@ mod tests {
     fn clap_definitions_are_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// A data file (CSV, TSV, XLSX, XLS, ODS, JSON, NDJSON) or a folder of them.
+    #[arg(value_name = "FILE|DIR")]
+    pub path: PathBuf,
+    /// Never ask; take the detected answers and the flags.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// The package's name (default: the file's stem, or the folder's name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Infer the types again instead of reusing DIR/.data/ decisions.
+    #[arg(long)]
+    pub reinfer: bool,
+    /// Push even when validation finds errors.
+    #[arg(long)]
+    pub allow_invalid: bool,
+    /// Visibility of a new package (default: public); changes an existing one's.
+    #[arg(long, value_enum, value_name = "VISIBILITY")]
+    pub visibility: Option<VisibilityArg>,
+    /// Same as --visibility public.
+    #[arg(long, conflicts_with_all = ["visibility", "private", "unlisted"])]
+    pub public: bool,
+    /// Same as --visibility private.
+    #[arg(long, conflicts_with_all = ["visibility", "unlisted"])]
+    pub private: bool,
+    /// Same as --visibility unlisted.
+    #[arg(long, conflicts_with = "visibility")]
+    pub unlisted: bool,
+    #[command(flatten)]
+    pub publisher: PackageArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub json: JsonArgs,
 }

@@ -30,6 +30,9 @@ fn main() -> ExitCode {
         }
         Command::Tag(args) => commands::tag::tag(args, cli.registry.as_deref(), &printer),
         Command::Tags(args) => commands::tag::list(args, cli.registry.as_deref(), &printer),
+        Command::Push(args) => {
+            commands::push::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
+        }
         Command::Get(args) => {
             commands::get::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
         }

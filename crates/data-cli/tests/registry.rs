@@ -144,3 +144,64 @@ fn tags_conflict_unless_forced_and_private_packages_stay_private() {
     let bob_tag = bob.data(&["tag", "v2", "--package", "alice/language-codes"], None);
     assert_eq!(bob_tag.status.code(), Some(2));
 }
+
+#[test]
+fn push_a_bare_csv_and_a_folder_and_repush_nothing() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let dir = alice.home.path().join("tables");
+    std::fs::create_dir_all(&dir).unwrap();
+    let codes = fixtures().join("language-codes/data");
+    for name in ["language-codes.csv", "language-codes-3b2.csv"] {
+        std::fs::copy(codes.join(name), dir.join(name)).unwrap();
+    }
+    std::fs::write(dir.join("notes.txt"), "not data").unwrap();
+
+    // A bare file: named after its stem, typed, validated, uploaded.
+    let file = dir.join("language-codes.csv");
+    let pushed = alice.json(&["push", file.to_str().unwrap(), "--yes"], None);
+    assert_eq!(pushed["name"], "language-codes");
+    assert_eq!(pushed["revision"], 1);
+    let (status, bytes) = registry.get_bytes("/alice/language-codes/v/1/language-codes.csv");
+    assert_eq!(status, 200);
+    assert_eq!(bytes, std::fs::read(&file).unwrap());
+    let (_, descriptor) = registry.get_bytes("/alice/language-codes/datapackage.json");
+    let descriptor: serde_json::Value = serde_json::from_slice(&descriptor).unwrap();
+    assert_eq!(
+        descriptor["resources"][0]["schema"]["fields"][0]["name"],
+        "alpha2"
+    );
+
+    // A folder: every data file (not notes.txt), decisions kept in .data/.
+    let first = alice.json(
+        &["push", dir.to_str().unwrap(), "--yes", "--name", "codes"],
+        None,
+    );
+    assert_eq!(first["files"].as_array().unwrap().len(), 2);
+    // language-codes.csv was sent with the bare push already.
+    assert_eq!(first["blobs_sent"], 1);
+    assert!(dir.join(".data/decisions.json").is_file());
+    assert!(dir.join(".data/datapackage.json").is_file());
+
+    // Pushing the unchanged folder again asks nothing, sends no file bytes,
+    // reuses the decisions (and the name) and makes revision 2.
+    let out = alice.data(&["push", dir.to_str().unwrap(), "--yes", "--json"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("reusing the types decided before"));
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again["name"], "codes");
+    assert_eq!(again["revision"], 2);
+    assert_eq!(again["bytes_sent"], 0);
+
+    // Unknown types are refused, naming the supported ones.
+    let refused = alice.data(
+        &["push", dir.join("notes.txt").to_str().unwrap(), "--yes"],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("CSV, TSV, XLSX"),
+        "{}",
+        text(&refused.stderr)
+    );
+}

@@ -6,6 +6,7 @@ pub mod get;
 pub mod infer;
 pub mod login;
 pub mod publish;
+pub mod push;
 pub mod tag;
 pub mod validate;
 

@@ -138,7 +138,7 @@ fn classify(path: &Path) -> Result<Target> {
     Ok(Target::Files(vec![path.to_path_buf()]))
 }
 
-fn is_data_file(path: &Path) -> bool {
+pub(crate) fn is_data_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())

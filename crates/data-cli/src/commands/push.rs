@@ -1,0 +1,429 @@
+//! `data push FILE|DIR|URL`: from bare data files to a published package.
+//!
+//! Detects each file's format, encoding, sheet and header; infers a Table
+//! Schema over the whole file; validates the file against it; uploads only
+//! what the registry lacks; publishes a new revision; prints the links.
+//! A folder keeps its decisions (the resources with their schemas) in
+//! `DIR/.data/`, so the next push of changed files reuses them.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ::validate::{FileOptions, InferOptions, Report, ValidateOptions};
+use anyhow::{bail, Context, Result};
+use datapackage::{Inline, Resource, ResourcePath};
+use registry_api::package::{PublishRequest, Visibility};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{read_options, threads, Status};
+use crate::cli::{PushArgs, VisibilityArg};
+use crate::client::Client;
+use crate::commands::publish::upload_files;
+use crate::commands::validate::is_data_file;
+use crate::printer::Printer;
+use crate::progress::Bars;
+use crate::settings::{DpmHome, Remote};
+
+/// Where a folder's push keeps what it decided.
+const DECISIONS_DIR: &str = ".data";
+const DECISIONS_FILE: &str = "decisions.json";
+
+/// What a push decided for each file of a folder, reused by the next push.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Decisions {
+    /// The package name the folder is pushed as.
+    name: Option<String>,
+    /// File name → its resource (dialect, encoding, sheet, schema).
+    files: BTreeMap<String, Value>,
+}
+
+impl Decisions {
+    fn load(dir: &Path) -> Result<Decisions> {
+        let path = dir.join(DECISIONS_DIR).join(DECISIONS_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "{} is damaged: delete it (or push with --reinfer) to decide again",
+                    path.display()
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Decisions::default()),
+            Err(e) => Err(e).with_context(|| format!("failed to read {}", path.display())),
+        }
+    }
+
+    fn save(&self, dir: &Path, descriptor: &Value) -> Result<()> {
+        let folder = dir.join(DECISIONS_DIR);
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("failed to create {}", folder.display()))?;
+        let write = |name: &str, value: &dyn erased::Json| -> Result<()> {
+            let path = folder.join(name);
+            let tmp = folder.join(format!("{name}.tmp"));
+            std::fs::write(&tmp, value.pretty()?)
+                .with_context(|| format!("failed to write {}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .with_context(|| format!("failed to write {}", path.display()))
+        };
+        write(DECISIONS_FILE, self)?;
+        // The descriptor as published; its paths are relative to DIR.
+        write("datapackage.json", descriptor)
+    }
+}
+
+/// Pretty JSON of either a `Decisions` or a `Value`, without generics in
+/// the closure above.
+mod erased {
+    pub trait Json {
+        fn pretty(&self) -> anyhow::Result<String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn pretty(&self) -> anyhow::Result<String> {
+            Ok(serde_json::to_string_pretty(self)? + "\n")
+        }
+    }
+}
+
+/// A file to push: its name in the package and where it is.
+struct Source {
+    name: String,
+    local: PathBuf,
+}
+
+/// `[a-z0-9][a-z0-9._-]*` from any file or folder name.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    let out = out.trim_end_matches(['-', '.', '_']);
+    let mut out: String = out
+        .chars()
+        .take(registry_api::names::MAX_NAME_LEN)
+        .collect();
+    if out.is_empty() {
+        out = "data".to_string();
+    }
+    out
+}
+
+fn visibility(args: &PushArgs) -> Option<Visibility> {
+    if args.public {
+        Some(Visibility::Public)
+    } else if args.private {
+        Some(Visibility::Private)
+    } else if args.unlisted {
+        Some(Visibility::Unlisted)
+    } else {
+        args.visibility.map(|v| match v {
+            VisibilityArg::Public => Visibility::Public,
+            VisibilityArg::Private => Visibility::Private,
+            VisibilityArg::Unlisted => Visibility::Unlisted,
+        })
+    }
+}
+
+pub fn run(
+    args: &PushArgs,
+    registry: Option<&str>,
+    printer: &Printer,
+    no_progress: bool,
+) -> Result<Status> {
+    let target = args.path.to_string_lossy().to_string();
+    if target.starts_with("http://") || target.starts_with("https://") {
+        bail!(
+            "pushing a URL (recording a remote file without storing it) is not built yet: download the file and push it, or write a datapackage.json naming the URL and use `data publish`"
+        );
+    }
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if interactive && !args.yes {
+        bail!(
+            "the interactive review of headers and types is not built yet: pass --yes to take the detected answers (`data push {} --yes`)",
+            args.path.display()
+        );
+    }
+    let path = &args.path;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (dir, sources, folder) = if meta.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("failed to list {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && is_data_file(p))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            bail!(
+                "{} has no data files (CSV, TSV, XLSX, XLS, ODS, JSON, NDJSON): nothing to push",
+                path.display()
+            );
+        }
+        let sources = files
+            .into_iter()
+            .map(|local| Source {
+                name: local
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                local,
+            })
+            .collect::<Vec<_>>();
+        (path.clone(), sources, true)
+    } else {
+        if !is_data_file(path) {
+            bail!(
+                "{} is not a data file this tool reads: push CSV, TSV, XLSX, XLS, ODS, JSON or NDJSON (optionally .gz), or a folder of them",
+                path.display()
+            );
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .context("a file has a name")?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        (
+            dir,
+            vec![Source {
+                name,
+                local: path.clone(),
+            }],
+            false,
+        )
+    };
+
+    let mut decisions = if folder && !args.reinfer {
+        Decisions::load(&dir)?
+    } else {
+        Decisions::default()
+    };
+    let package_name = match &args.name {
+        Some(name) => name.clone(),
+        None => match (&decisions.name, folder) {
+            (Some(kept), true) => kept.clone(),
+            (_, true) => slug(
+                &std::fs::canonicalize(&dir)
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_default(),
+            ),
+            (_, false) => {
+                let stem = Path::new(&sources[0].name)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                slug(stem.strip_suffix(".csv").unwrap_or(&stem))
+            }
+        },
+    };
+    registry_api::names::check_package_name(&package_name).map_err(anyhow::Error::msg)?;
+
+    // Who and where, before any long work.
+    let home = DpmHome::locate()?;
+    let remote = Remote::resolve(&home, registry)?;
+    if remote.token.is_none() {
+        bail!("pushing needs an account: run `data login` (or set DATA_TOKEN)");
+    }
+    let publisher = args
+        .publisher
+        .publisher
+        .clone()
+        .or(remote.publisher.clone())
+        .context("no publisher: pass --publisher, or log in with `data login`")?;
+
+    let read = read_options(&args.read)?;
+    let bars = Bars::new(no_progress);
+    let started = Instant::now();
+    let mut resources = Vec::new();
+    let mut tasks = Vec::new();
+    for source in &sources {
+        // 1-4: detect, read the head, infer (or reuse what was decided).
+        let kept = decisions
+            .files
+            .get(&source.name)
+            .and_then(|v| datapackage::io::descriptor_from_value::<Resource>(v).ok());
+        let resource = match kept {
+            Some(resource) => {
+                printer.status(&format!(
+                    "{}: reusing the types decided before (.data/)",
+                    source.name
+                ));
+                resource
+            }
+            None => {
+                let described = ::validate::describe_path(
+                    &source.local,
+                    &read,
+                    &InferOptions::strict(None),
+                    threads(None),
+                    &bars,
+                )
+                .with_context(|| format!("failed to read {}", source.local.display()))?;
+                for notice in &described.notices {
+                    printer.status(&format!("{}: {notice}", source.name));
+                }
+                let mut resource = described.resource;
+                resource.path = Some(ResourcePath::One(source.name.clone()));
+                print_detected(printer, &source.name, &resource, &described.examples);
+                resource
+            }
+        };
+        // 5: validate the file against its schema.
+        let schema = resource.schema.as_ref().and_then(Inline::inline).cloned();
+        let mut file_read = read.clone();
+        if let Some(dialect) = resource.dialect.as_ref().and_then(Inline::inline) {
+            if file_read.sheet.is_none() {
+                file_read.sheet = dialect.sheet_name.clone();
+            }
+        }
+        let options = FileOptions {
+            read: file_read,
+            schema,
+        };
+        let mut validate_options = ValidateOptions {
+            threads: threads(None),
+            ..ValidateOptions::default()
+        };
+        validate_options.infer.missing_values = vec![String::new()];
+        let task = ::validate::validate_file(&source.local, &options, &validate_options, &bars);
+        tasks.push(task);
+        resources.push(resource);
+    }
+    let report = Report::from_tasks(tasks, Vec::new(), started.elapsed().as_secs_f64());
+    if !report.valid {
+        if args.json.json && !args.allow_invalid {
+            printer.json(&json!({"published": false, "report": report}))?;
+        } else {
+            printer.report(&report)?;
+        }
+        if !args.allow_invalid {
+            printer.status(
+                "not pushed: fix the errors above, or push anyway with --allow-invalid (after a change of types, --reinfer decides them again)",
+            );
+            return Ok(Status::Failure);
+        }
+        printer.status("pushing anyway (--allow-invalid)");
+    }
+
+    // 6: upload what the registry lacks.
+    let descriptor = json!({
+        "name": package_name,
+        "resources": resources.iter().map(serde_json::to_value).collect::<Result<Vec<_>, _>>()?,
+    });
+    let files: Vec<(String, PathBuf)> = sources
+        .iter()
+        .map(|s| (s.name.clone(), s.local.clone()))
+        .collect();
+    let client = Client::new(&remote.registry, remote.token.clone())?;
+    let uploaded = upload_files(&client, &files, no_progress)?;
+    // 7: publish (a push always makes a new revision) and print the links.
+    let request = PublishRequest {
+        descriptor: descriptor.clone(),
+        files: uploaded.files.clone(),
+        force: true,
+        visibility: visibility(args),
+        readme: None,
+    };
+    let published = client.publish(&publisher, &package_name, &request)?;
+    if folder {
+        decisions.name = Some(package_name.clone());
+        decisions.files = sources
+            .iter()
+            .zip(&resources)
+            .map(|(s, r)| Ok((s.name.clone(), serde_json::to_value(r)?)))
+            .collect::<Result<_>>()?;
+        decisions.save(&dir, &descriptor)?;
+    }
+    let base = published
+        .datapackage_url
+        .trim_end_matches("datapackage.json")
+        .to_string();
+    let data_urls: Vec<String> = uploaded
+        .files
+        .iter()
+        .map(|f| format!("{base}{}", f.path))
+        .collect();
+    if args.json.json {
+        printer.json(&json!({
+            "published": true,
+            "owner": published.owner,
+            "name": published.name,
+            "revision": published.revision,
+            "visibility": published.visibility,
+            "datapackage_url": published.datapackage_url,
+            "latest_url": published.latest_url,
+            "data_urls": data_urls,
+            "bytes_sent": uploaded.bytes_sent,
+            "blobs_sent": uploaded.blobs_sent,
+            "files": uploaded.files,
+            "valid": report.valid,
+        }))?;
+    } else {
+        printer.line(&format!(
+            "{} pushed {}/{} revision {} ({}; {} of {} files sent, {} bytes)",
+            printer.ok_text("✓"),
+            published.owner,
+            published.name,
+            published.revision,
+            published.visibility.as_str(),
+            uploaded.blobs_sent,
+            uploaded.files.len(),
+            uploaded.bytes_sent
+        ))?;
+        printer.line(&format!("  {}", published.latest_url))?;
+        for url in &data_urls {
+            printer.line(&format!("  {url}"))?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+/// What detection and inference found, for the person pushing.
+fn print_detected(printer: &Printer, name: &str, resource: &Resource, examples: &[Option<String>]) {
+    let mut found = vec![resource
+        .format
+        .clone()
+        .unwrap_or_else(|| "data".to_string())];
+    if let Some(encoding) = &resource.encoding {
+        found.push(encoding.clone());
+    }
+    if let Some(dialect) = resource.dialect.as_ref().and_then(Inline::inline) {
+        if let Some(sheet) = &dialect.sheet_name {
+            found.push(format!("sheet {sheet:?}"));
+        }
+        if let Some(delimiter) = &dialect.delimiter {
+            found.push(format!("delimiter {delimiter:?}"));
+        }
+    }
+    printer.status(&format!("{name}: {}", found.join(", ")));
+    if let Some(schema) = resource.schema.as_ref().and_then(Inline::inline) {
+        for (i, field) in schema.fields.iter().enumerate() {
+            let example = examples.get(i).cloned().flatten().unwrap_or_default();
+            printer.status(&format!(
+                "  {:<24} {:<10} {}",
+                field.name,
+                field.field_type.as_str(),
+                example
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_package_names() {
+        assert_eq!(slug("GDP 2024 (final)"), "gdp-2024-final");
+        assert_eq!(slug("__x"), "x");
+        assert_eq!(slug("???"), "data");
+        assert!(registry_api::names::check_package_name(&slug("Ünïcode Data!")).is_ok());
+    }
+}
