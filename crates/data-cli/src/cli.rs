@@ -68,6 +68,31 @@ pub enum Command {
     /// Files are stored once in ~/.dpm/cache by SHA-256 and checked on
     /// arrival; a second get of an unchanged package costs one 304.
     Get(GetArgs),
+    /// Describe a local package or data file, or a package on the registry.
+    ///
+    /// PATH is a data file, a datapackage.json/.yaml or a folder with one;
+    /// OWNER/NAME[@TAG|@REV] asks the registry (a path that exists wins).
+    Info(InfoArgs),
+    /// Print a table as CSV, JSON or NDJSON.
+    ///
+    /// PATH is a data file, or a package (folder or descriptor) with
+    /// --resource; OWNER/NAME[@TAG|@REV]/RESOURCE fetches the resource
+    /// through the cache first.
+    Cat(CatArgs),
+    /// Search the registry's packages (the ones you may see).
+    Search(SearchArgs),
+    /// Unpublish OWNER/NAME: hidden from everyone, recoverable with `data undelete`.
+    Delete(ManageArgs),
+    /// Restore a package hidden with `data delete`.
+    Undelete(ManageArgs),
+    /// Destroy OWNER/NAME and every revision for good (asks first; --yes off a terminal).
+    Purge(PurgeArgs),
+    /// Compare two revisions: fields added, removed or changed; rows added or removed.
+    Diff(DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `data man > data.1`.
+    Man,
 }
 
 /// Which package, when it is not the one in the current directory.
@@ -326,4 +351,110 @@ pub struct PushArgs {
     pub read: ReadArgs,
     #[command(flatten)]
     pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// A data file, a descriptor, a folder, or OWNER/NAME[@TAG|@REV].
+    #[arg(value_name = "PATH|OWNER/NAME[@TAG|@REV]")]
+    pub target: String,
+    /// Count each resource's rows (reads every file; remote ones are fetched into the cache).
+    #[arg(long)]
+    pub rows: bool,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatFormat {
+    Csv,
+    Json,
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct CatArgs {
+    /// A data file, a descriptor or folder (with --resource), or OWNER/NAME[@TAG|@REV]/RESOURCE.
+    #[arg(value_name = "PATH|OWNER/NAME/RESOURCE")]
+    pub target: String,
+    /// The resource of a package (default: its only one).
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
+    /// Output: csv (RFC 4180), json (an array of objects) or ndjson (an object per line).
+    #[arg(long, value_enum, default_value = "csv", value_name = "FORMAT")]
+    pub format: CatFormat,
+    /// Sheet of a workbook, by name or 1-based number (data files only).
+    #[arg(long, value_name = "SHEET")]
+    pub sheet: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchSortArg {
+    Name,
+    Recent,
+    Downloads,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words matched against names, titles and descriptions (none: every package).
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Only this publisher's packages.
+    #[arg(long, value_name = "NAME")]
+    pub publisher: Option<String>,
+    /// Order of the results.
+    #[arg(long, value_enum, default_value = "name", value_name = "ORDER")]
+    pub sort: SearchSortArg,
+    /// Page of results, from 1.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub page: u32,
+    /// Results per page (1 to 100).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub per_page: u32,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ManageArgs {
+    /// The package.
+    #[arg(value_name = "OWNER/NAME")]
+    pub package: String,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// The package.
+    #[arg(value_name = "OWNER/NAME")]
+    pub package: String,
+    /// Do not ask (needed when not on a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older revision.
+    #[arg(value_name = "OWNER/NAME@A")]
+    pub from: String,
+    /// The newer revision.
+    #[arg(value_name = "OWNER/NAME@B")]
+    pub to: String,
+    /// Compare the descriptors only; do not fetch the files to count rows.
+    #[arg(long)]
+    pub no_rows: bool,
+    #[command(flatten)]
+    pub json: JsonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

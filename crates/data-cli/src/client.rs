@@ -346,6 +346,50 @@ impl Client {
             revision,
         ))
     }
+
+    /// `GET /api/search`: packages the caller may see, a page at a time.
+    pub fn search(
+        &self,
+        query: &registry_api::search::SearchQuery,
+    ) -> ClientResult<registry_api::search::SearchResponse> {
+        let url = self.url("/api/search");
+        let response = self.send(self.authed(self.http.get(&url).query(query)), &url)?;
+        self.parse(response)
+    }
+
+    /// Hides a package (owners); `undelete_package` brings it back.
+    pub fn delete_package(&self, owner: &str, name: &str) -> ClientResult<()> {
+        let url = self.url(&registry_api::paths::package(owner, name));
+        self.expect_no_content(self.authed(self.http.delete(&url)), &url)
+    }
+
+    pub fn undelete_package(&self, owner: &str, name: &str) -> ClientResult<()> {
+        let url = self.url(&format!(
+            "{}/undelete",
+            registry_api::paths::package(owner, name)
+        ));
+        self.expect_no_content(self.authed(self.http.post(&url)), &url)
+    }
+
+    /// Destroys a package for good (owners).
+    pub fn purge_package(&self, owner: &str, name: &str) -> ClientResult<()> {
+        let url = self.url(&format!(
+            "{}/purge",
+            registry_api::paths::package(owner, name)
+        ));
+        self.expect_no_content(self.authed(self.http.post(&url)), &url)
+    }
+
+    /// Sends a request whose success has no body worth reading.
+    fn expect_no_content(&self, request: RequestBuilder, url: &str) -> ClientResult<()> {
+        let response = self.send(request, url)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let bytes = response.bytes().map_err(ClientError::Http)?;
+        Err(api_error(status, url, &bytes))
+    }
 }
 
 fn hostname() -> String {

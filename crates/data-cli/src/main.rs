@@ -36,6 +36,23 @@ fn main() -> ExitCode {
         Command::Get(args) => {
             commands::get::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
         }
+        Command::Info(args) => {
+            commands::info::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
+        }
+        Command::Cat(args) => {
+            commands::cat::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
+        }
+        Command::Search(args) => commands::search::run(args, cli.registry.as_deref(), &printer),
+        Command::Delete(args) => commands::manage::delete(args, cli.registry.as_deref(), &printer),
+        Command::Undelete(args) => {
+            commands::manage::undelete(args, cli.registry.as_deref(), &printer)
+        }
+        Command::Purge(args) => commands::manage::purge(args, cli.registry.as_deref(), &printer),
+        Command::Diff(args) => {
+            commands::diff::run(args, cli.registry.as_deref(), &printer, cli.no_progress)
+        }
+        Command::Completions(args) => commands::completions::completions(args),
+        Command::Man => commands::completions::man(),
     };
     match result {
         Ok(status) => status.into(),

@@ -199,7 +199,7 @@ fn resource_schema(resource: &Resource, base: &Path) -> Result<Option<Schema>, E
 }
 
 /// How to read a resource's bytes, from its descriptor.
-fn read_options(resource: &Resource) -> ReadOptions {
+pub fn read_options(resource: &Resource) -> ReadOptions {
     let mut dialect = resource.dialect().cloned().unwrap_or_default();
     if resource.format.as_deref() == Some("tsv") && dialect.delimiter.is_none() {
         dialect.delimiter = Some("\t".into());
@@ -315,7 +315,7 @@ fn validate_resource(
 
 /// What the dialect says of the header: `Some(false)` none, `Some(true)`
 /// the first row, `None` (nothing declared) found as frictionless finds it.
-fn declared_header(resource: &Resource) -> Option<bool> {
+pub fn declared_header(resource: &Resource) -> Option<bool> {
     let dialect = resource.dialect()?;
     if let Some(rows) = &dialect.header_rows {
         // A header below row 1 (a title above it): found by detection.

@@ -40,50 +40,20 @@ pub fn run(
     let cache = Cache::open(&home.cache_dir())?;
     let client = Client::new(&remote.registry, remote.token.clone())?;
 
-    let (manifest, not_modified) = fetch_manifest(&client, &cache, &remote.registry, &spec)?;
-    check_files(&manifest.files)?;
-
-    // Every blob is checked (size and SHA-256) before it is used: a hard
-    // link edited in place, or a damaged disk, shows here.
-    let mut needed: Vec<&PackageFile> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut repaired = 0usize;
-    for file in &manifest.files {
-        if !seen.insert(file.sha256.as_str()) {
-            continue;
-        }
-        match cache.check_blob(&file.sha256, file.size)? {
-            BlobState::Valid => {}
-            BlobState::Missing => needed.push(file),
-            BlobState::Corrupt => {
-                repaired += 1;
-                needed.push(file);
-            }
-        }
-    }
-    if repaired > 0 {
-        printer.status(&format!(
-            "warning: {repaired} cached {} damaged (changed since it was fetched?); fetching again",
-            if repaired == 1 {
-                "file was"
-            } else {
-                "files were"
-            }
-        ));
-    }
-    let bytes_downloaded = download(&client, &cache, &manifest, &needed, no_progress)?;
-    if !not_modified {
-        cache.save_manifest(&manifest)?;
-        // A revision never changes: keep it under its number too, so that
-        // `get OWNER/NAME@N` later is a 304 as well.
-        let by_number = manifest.revision.to_string();
-        if manifest.selector != by_number {
-            cache.save_manifest(&Manifest {
-                selector: by_number,
-                ..manifest.clone()
-            })?;
-        }
-    }
+    let fetched = fetch(
+        &client,
+        &cache,
+        &remote.registry,
+        &spec,
+        printer,
+        no_progress,
+    )?;
+    let Fetched {
+        manifest,
+        not_modified,
+        downloaded,
+        bytes_downloaded,
+    } = fetched;
 
     let out = match &args.out {
         Some(dir) => dir.clone(),
@@ -103,7 +73,7 @@ pub fn run(
             "not_modified": not_modified,
         }))?;
     } else {
-        let what = if !needed.is_empty() {
+        let what = if downloaded > 0 {
             format!(
                 "{} {}, {} downloaded",
                 manifest.files.len(),
@@ -138,16 +108,90 @@ pub fn run(
     Ok(Status::Success)
 }
 
+/// A revision in the cache: its manifest, and what fetching it cost.
+pub struct Fetched {
+    pub manifest: Manifest,
+    /// The cached manifest was still current (the registry answered 304).
+    pub not_modified: bool,
+    /// Blobs downloaded.
+    pub downloaded: usize,
+    pub bytes_downloaded: u64,
+}
+
+/// Brings a revision into the cache: its manifest (one conditional GET
+/// when cached) and every blob it lacks, each checked. `data cat` and
+/// `data diff` read the blobs from there.
+pub fn fetch(
+    client: &Client,
+    cache: &Cache,
+    registry: &str,
+    spec: &Spec,
+    printer: &Printer,
+    no_progress: bool,
+) -> Result<Fetched> {
+    let (manifest, not_modified) = fetch_manifest(client, cache, registry, spec)?;
+    check_files(&manifest.files)?;
+
+    // Every blob is checked (size and SHA-256) before it is used: a hard
+    // link edited in place, or a damaged disk, shows here.
+    let mut needed: Vec<&PackageFile> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut repaired = 0usize;
+    for file in &manifest.files {
+        if !seen.insert(file.sha256.as_str()) {
+            continue;
+        }
+        match cache.check_blob(&file.sha256, file.size)? {
+            BlobState::Valid => {}
+            BlobState::Missing => needed.push(file),
+            BlobState::Corrupt => {
+                repaired += 1;
+                needed.push(file);
+            }
+        }
+    }
+    if repaired > 0 {
+        printer.status(&format!(
+            "warning: {repaired} cached {} damaged (changed since it was fetched?); fetching again",
+            if repaired == 1 {
+                "file was"
+            } else {
+                "files were"
+            }
+        ));
+    }
+    let bytes_downloaded = download(client, cache, &manifest, &needed, no_progress)?;
+    if !not_modified {
+        cache.save_manifest(&manifest)?;
+        // A revision never changes: keep it under its number too, so that
+        // `get OWNER/NAME@N` later is a 304 as well.
+        let by_number = manifest.revision.to_string();
+        if manifest.selector != by_number {
+            cache.save_manifest(&Manifest {
+                selector: by_number,
+                ..manifest.clone()
+            })?;
+        }
+    }
+
+    Ok(Fetched {
+        not_modified,
+        downloaded: needed.len(),
+        bytes_downloaded,
+        manifest,
+    })
+}
+
 /// `OWNER/NAME[@TAG|@REV]`, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Spec {
-    owner: String,
-    name: String,
-    selector: Selector,
+pub struct Spec {
+    pub owner: String,
+    pub name: String,
+    pub selector: Selector,
 }
 
 impl Spec {
-    fn parse(spec: &str) -> Result<Spec> {
+    pub fn parse(spec: &str) -> Result<Spec> {
         let usage = "expected OWNER/NAME, OWNER/NAME@TAG or OWNER/NAME@REVISION (e.g. alice/gdp@2)";
         let (package, at) = match spec.split_once('@') {
             Some((package, at)) => (package, Some(at)),
@@ -491,7 +535,7 @@ fn display_dir(dir: &Path) -> String {
 }
 
 /// Sizes as people read them: `512 B`, `1.2 MB`, `3.4 GB` (powers of 1000).
-fn human_bytes(n: u64) -> String {
+pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
     if n < 1000 {
         return format!("{n} {}", if n == 1 { "byte" } else { "bytes" });

@@ -9,6 +9,13 @@ pub mod publish;
 pub mod push;
 pub mod tag;
 pub mod validate;
+// data info, cat, search, delete/undelete/purge, diff, completions/man.
+pub mod cat;
+pub mod completions;
+pub mod diff;
+pub mod info;
+pub mod manage;
+pub mod search;
 
 use std::process::ExitCode;
 
