@@ -558,11 +558,13 @@ fn write_json(mut table: TableRows, mut out: impl Write, lines: bool) -> Result<
             object.insert(name.clone(), value);
         }
         if lines {
-            serde_json::to_writer(&mut out, &object)?;
+            // As an I/O error, so that a closed pipe is seen as one.
+            serde_json::to_writer(&mut out, &object).map_err(io::Error::from)?;
             out.write_all(b"\n")?;
         } else {
             out.write_all(if first { b"\n  " } else { b",\n  " })?;
-            serde_json::to_writer(&mut out, &object)?;
+            // As an I/O error, so that a closed pipe is seen as one.
+            serde_json::to_writer(&mut out, &object).map_err(io::Error::from)?;
         }
         first = false;
     }
