@@ -535,3 +535,27 @@ fn completions_and_the_man_page_come_from_the_command_definitions() {
     let page = text(&man.stdout);
     assert!(page.contains(".TH") && page.contains("publish"), "{page}");
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_failure() {
+    use std::io::Read;
+    let table = fixtures().join("country-codes/datapackage.yml");
+    for format in ["csv", "json", "ndjson"] {
+        let home = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_data"))
+            .args(["cat", table.to_str().unwrap(), "--format", format])
+            .env("DPM_HOME", home.path().join("dpm"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut head = [0u8; 16];
+        stdout.read_exact(&mut head).unwrap();
+        // The output (well over a pipe's buffer) meets a closed pipe.
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{format}: {}", text(&out.stderr));
+        assert!(out.stderr.is_empty(), "{format}: {}", text(&out.stderr));
+    }
+}
