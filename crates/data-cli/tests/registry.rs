@@ -205,3 +205,69 @@ fn push_a_bare_csv_and_a_folder_and_repush_nothing() {
         text(&refused.stderr)
     );
 }
+
+/// The interactive push, driven through a pseudo-terminal: each prompt is
+/// answered as a person would (a key, a line, arrow keys).
+#[cfg(unix)]
+#[test]
+fn interactive_push_asks_for_names_and_types_and_takes_the_answers() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let file = alice.home.path().join("prices.csv");
+    std::fs::write(&file, "a,b\n1,x\n2,y\n3,z\n").unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_data"));
+    command
+        .args(["push", file.to_str().unwrap()])
+        .current_dir(alice.home.path())
+        .env("DPM_HOME", alice.home.path().join("dpm"))
+        .env("DATA_REGISTRY", &registry.url)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut session = rexpect::session::spawn_command(command, Some(60_000)).expect("spawn");
+    session
+        .exp_string("are these field names right?")
+        .expect("names prompt");
+    session.send("n").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("name of field \"a\"")
+        .expect("first name");
+    session.send_line("amount").expect("rename");
+    session
+        .exp_string("name of field \"b\"")
+        .expect("second name");
+    session.send_line("").expect("keep");
+    session
+        .exp_string("keep these types?")
+        .expect("types prompt");
+    session.send("n").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("type of \"amount\"")
+        .expect("first type");
+    // integer -> number: one up in the list (string, number, integer, ...).
+    session.send("\x1b[A").expect("up");
+    session.send("\r").expect("enter");
+    session.flush().expect("flush");
+    session.exp_string("type of \"b\"").expect("second type");
+    session.send("\r").expect("enter");
+    session.flush().expect("flush");
+    session
+        .exp_string("pushed alice/prices revision 1")
+        .expect("pushed");
+    session.exp_eof().expect("exit");
+
+    let (status, descriptor) = registry.get_bytes("/alice/prices/datapackage.json");
+    assert_eq!(status, 200);
+    let descriptor: serde_json::Value = serde_json::from_slice(&descriptor).unwrap();
+    let fields = &descriptor["resources"][0]["schema"]["fields"];
+    assert_eq!(fields[0]["name"], "amount");
+    assert_eq!(fields[0]["type"], "number");
+    assert_eq!(fields[1]["name"], "b");
+    assert_eq!(fields[1]["type"], "string");
+    // The published copy has the new names as its header row; the local
+    // file is untouched.
+    let (_, published) = registry.get_bytes("/alice/prices/v/1/prices.csv");
+    assert_eq!(published, b"amount,b\n1,x\n2,y\n3,z\n");
+    assert_eq!(std::fs::read(&file).unwrap(), b"a,b\n1,x\n2,y\n3,z\n");
+}

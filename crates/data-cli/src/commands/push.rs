@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use ::validate::{FileOptions, InferOptions, Report, ValidateOptions};
 use anyhow::{bail, Context, Result};
-use datapackage::{Inline, Resource, ResourcePath};
+use datapackage::{FieldType, Inline, Resource, ResourcePath};
 use registry_api::package::{PublishRequest, Visibility};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -142,13 +142,9 @@ pub fn run(
             "pushing a URL (recording a remote file without storing it) is not built yet: download the file and push it, or write a datapackage.json naming the URL and use `data publish`"
         );
     }
-    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    if interactive && !args.yes {
-        bail!(
-            "the interactive review of headers and types is not built yet: pass --yes to take the detected answers (`data push {} --yes`)",
-            args.path.display()
-        );
-    }
+    // On a terminal, without --yes, each step asks; elsewhere the detected
+    // answers and the flags are taken.
+    let ask = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let path = &args.path;
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -242,6 +238,9 @@ pub fn run(
     let started = Instant::now();
     let mut resources = Vec::new();
     let mut tasks = Vec::new();
+    // Where renamed copies go for a single file (kept until the upload is done).
+    let scratch = tempfile::tempdir().context("failed to create a temporary folder")?;
+    let mut locals: Vec<PathBuf> = Vec::new();
     for source in &sources {
         // 1-4: detect, read the head, infer (or reuse what was decided).
         let kept = decisions
@@ -257,6 +256,10 @@ pub fn run(
                 resource
             }
             None => {
+                let mut read = read.clone();
+                if ask && read.sheet.is_none() {
+                    read.sheet = choose_sheet(&source.local)?;
+                }
                 let described = ::validate::describe_path(
                     &source.local,
                     &read,
@@ -271,9 +274,29 @@ pub fn run(
                 let mut resource = described.resource;
                 resource.path = Some(ResourcePath::One(source.name.clone()));
                 print_detected(printer, &source.name, &resource, &described.examples);
+                if ask {
+                    review(&mut resource, &source.name, printer)?;
+                }
                 resource
             }
         };
+        // Names the person changed: the published copy gets them as its
+        // header row (frictionless checks labels against field names).
+        let local = match renamed_copy(
+            &source.local,
+            &resource,
+            &scratch_dir(&dir, folder, &scratch)?,
+        )? {
+            Some(copy) => {
+                printer.status(&format!(
+                    "{}: publishing a copy with the new field names as its header row",
+                    source.name
+                ));
+                copy
+            }
+            None => source.local.clone(),
+        };
+        locals.push(local.clone());
         // 5: validate the file against its schema.
         let schema = resource.schema.as_ref().and_then(Inline::inline).cloned();
         let mut file_read = read.clone();
@@ -291,7 +314,7 @@ pub fn run(
             ..ValidateOptions::default()
         };
         validate_options.infer.missing_values = vec![String::new()];
-        let task = ::validate::validate_file(&source.local, &options, &validate_options, &bars);
+        let task = ::validate::validate_file(&local, &options, &validate_options, &bars);
         tasks.push(task);
         resources.push(resource);
     }
@@ -302,7 +325,14 @@ pub fn run(
         } else {
             printer.report(&report)?;
         }
-        if !args.allow_invalid {
+        let anyway = args.allow_invalid
+            || (ask
+                && dialoguer::Confirm::new()
+                    .with_prompt("The data has errors. Push anyway?")
+                    .default(false)
+                    .interact()
+                    .context("failed to read the answer")?);
+        if !anyway {
             printer.status(
                 "not pushed: fix the errors above, or push anyway with --allow-invalid (after a change of types, --reinfer decides them again)",
             );
@@ -318,7 +348,8 @@ pub fn run(
     });
     let files: Vec<(String, PathBuf)> = sources
         .iter()
-        .map(|s| (s.name.clone(), s.local.clone()))
+        .zip(&locals)
+        .map(|(s, local)| (s.name.clone(), local.clone()))
         .collect();
     let client = Client::new(&remote.registry, remote.token.clone())?;
     let uploaded = upload_files(&client, &files, no_progress)?;
@@ -382,6 +413,227 @@ pub fn run(
         }
     }
     Ok(Status::Success)
+}
+
+/// Where renamed copies are written: `DIR/.data/files` for a folder (so a
+/// re-push finds the same bytes), a temporary folder for a single file.
+fn scratch_dir(dir: &Path, folder: bool, scratch: &tempfile::TempDir) -> Result<PathBuf> {
+    let path = if folder {
+        dir.join(DECISIONS_DIR).join("files")
+    } else {
+        scratch.path().to_path_buf()
+    };
+    std::fs::create_dir_all(&path)
+        .with_context(|| format!("failed to create {}", path.display()))?;
+    Ok(path)
+}
+
+/// When the schema's field names differ from the file's header row, a copy
+/// of the file with the names as its header row (the rest of the bytes as
+/// they are). Only plain UTF-8 delimited text with its header on the first
+/// row can be rewritten this way; for anything else a rename is refused.
+fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option<PathBuf>> {
+    let Some(Inline::Inline(schema)) = resource.schema.as_ref() else {
+        return Ok(None);
+    };
+    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+    let dialect = resource.dialect.as_ref().and_then(Inline::inline);
+    if dialect.is_some_and(|d| d.header == Some(false)) {
+        return Ok(None); // no header row: names are free
+    }
+    let format = resource.format.as_deref().unwrap_or_default();
+    let delimited = matches!(format, "csv" | "tsv");
+    let utf8 = resource
+        .encoding
+        .as_deref()
+        .is_none_or(|e| e.eq_ignore_ascii_case("utf-8") || e.eq_ignore_ascii_case("utf-8-sig"));
+    let plain = !local
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .ends_with(".gz");
+    let first_row = dialect
+        .and_then(|d| d.header_rows.as_ref())
+        .is_none_or(|rows| rows.as_slice() == [1]);
+    let delimiter = dialect
+        .and_then(|d| d.delimiter.as_deref())
+        .map(|d| d.as_bytes().first().copied().unwrap_or(b','))
+        .unwrap_or(if format == "tsv" { b'\t' } else { b',' });
+    let quote = dialect
+        .and_then(|d| d.quote_char.as_deref())
+        .map(|q| q.as_bytes().first().copied().unwrap_or(b'"'))
+        .unwrap_or(b'"');
+    let rewritable = delimited && utf8 && plain && first_row;
+    let file = std::fs::File::open(local)
+        .with_context(|| format!("failed to open {}", local.display()))?;
+    let labels: Vec<String> = if rewritable {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .quote(quote)
+            .from_reader(std::io::BufReader::new(file));
+        let mut record = csv::StringRecord::new();
+        if !reader.read_record(&mut record).unwrap_or(false) {
+            return Ok(None);
+        }
+        record
+            .iter()
+            .map(|l| l.trim_start_matches('\u{feff}').to_string())
+            .collect()
+    } else {
+        return Ok(None);
+    };
+    if labels.iter().map(String::as_str).eq(names.iter().copied()) {
+        return Ok(None);
+    }
+    if labels.len() != names.len() {
+        bail!(
+            "{}: the header row has {} labels but the schema {} fields",
+            local.display(),
+            labels.len(),
+            names.len()
+        );
+    }
+    // Where the first record ends, and how its line ended.
+    let bytes_file = std::fs::File::open(local)
+        .with_context(|| format!("failed to open {}", local.display()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quote(quote)
+        .from_reader(std::io::BufReader::new(bytes_file));
+    let mut record = csv::ByteRecord::new();
+    reader
+        .read_byte_record(&mut record)
+        .with_context(|| format!("failed to read the header of {}", local.display()))?;
+    let offset = reader.position().byte();
+    let mut original = std::fs::File::open(local)
+        .with_context(|| format!("failed to open {}", local.display()))?;
+    let mut head = vec![0u8; offset as usize];
+    std::io::Read::read_exact(&mut original, &mut head)
+        .with_context(|| format!("failed to read {}", local.display()))?;
+    let crlf = head.ends_with(b"\r\n");
+    let name = local.file_name().context("a file has a name")?;
+    let copy = into.join(name);
+    let tmp = into.join(format!("{}.tmp", name.to_string_lossy()));
+    {
+        let out = std::fs::File::create(&tmp)
+            .with_context(|| format!("failed to write {}", tmp.display()))?;
+        let mut out = std::io::BufWriter::new(out);
+        {
+            let mut writer = csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .quote(quote)
+                .terminator(if crlf {
+                    csv::Terminator::CRLF
+                } else {
+                    csv::Terminator::Any(b'\n')
+                })
+                .from_writer(&mut out);
+            writer
+                .write_record(&names)
+                .context("failed to write the new header row")?;
+            writer
+                .flush()
+                .context("failed to write the new header row")?;
+        }
+        std::io::copy(&mut original, &mut out)
+            .with_context(|| format!("failed to copy {}", local.display()))?;
+        std::io::Write::flush(&mut out)
+            .with_context(|| format!("failed to write {}", tmp.display()))?;
+    }
+    std::fs::rename(&tmp, &copy).with_context(|| format!("failed to write {}", copy.display()))?;
+    Ok(Some(copy))
+}
+
+/// A workbook with several sheets: which one (None: not a workbook, or
+/// only one sheet).
+fn choose_sheet(path: &Path) -> Result<Option<String>> {
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    if ![".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        return Ok(None);
+    }
+    let sheets = ::validate::source::excel::sheet_names(path)
+        .with_context(|| format!("failed to list the sheets of {}", path.display()))?;
+    if sheets.len() < 2 {
+        return Ok(None);
+    }
+    let chosen = dialoguer::Select::new()
+        .with_prompt(format!(
+            "{} has {} sheets: which one?",
+            path.display(),
+            sheets.len()
+        ))
+        .items(&sheets)
+        .default(0)
+        .interact()
+        .context("failed to read the answer")?;
+    Ok(Some(sheets[chosen].clone()))
+}
+
+/// Lets the person fix the field names and change types.
+fn review(resource: &mut Resource, name: &str, printer: &Printer) -> Result<()> {
+    let format = resource.format.clone();
+    let encoding = resource.encoding.clone();
+    let Some(Inline::Inline(schema)) = resource.schema.as_mut() else {
+        return Ok(());
+    };
+    let names_ok = dialoguer::Confirm::new()
+        .with_prompt(format!("{name}: are these field names right?"))
+        .default(true)
+        .interact()
+        .context("failed to read the answer")?;
+    let format = format.as_deref().unwrap_or_default();
+    let utf8 = encoding
+        .as_deref()
+        .is_none_or(|e| e.eq_ignore_ascii_case("utf-8"));
+    let renamable = matches!(format, "csv" | "tsv") && utf8;
+    if !names_ok && !renamable {
+        printer.status(&format!(
+            "{name}: field names come from the header row, and only a UTF-8 CSV or TSV file can be published with a new one: change the header in the file and push again"
+        ));
+    } else if !names_ok {
+        for field in schema.fields.iter_mut() {
+            let renamed: String = dialoguer::Input::new()
+                .with_prompt(format!("name of field {:?}", field.name))
+                .default(field.name.clone())
+                .interact_text()
+                .context("failed to read the answer")?;
+            field.name = renamed.trim().to_string();
+        }
+    }
+    let types_ok = dialoguer::Confirm::new()
+        .with_prompt(format!("{name}: keep these types?"))
+        .default(true)
+        .interact()
+        .context("failed to read the answer")?;
+    if !types_ok {
+        let choices: Vec<FieldType> = FieldType::ALL.to_vec();
+        let labels: Vec<&str> = choices.iter().map(FieldType::as_str).collect();
+        for field in schema.fields.iter_mut() {
+            let current = choices
+                .iter()
+                .position(|t| *t == field.field_type)
+                .unwrap_or(0);
+            let picked = dialoguer::Select::new()
+                .with_prompt(format!("type of {:?}", field.name))
+                .items(&labels)
+                .default(current)
+                .interact()
+                .context("failed to read the answer")?;
+            field.field_type = choices[picked].clone();
+            // A format chosen for another type would not fit the new one.
+            if picked != current {
+                field.format = None;
+            }
+        }
+        printer.status(&format!("{name}: types set"));
+    }
+    Ok(())
 }
 
 /// What detection and inference found, for the person pushing.
