@@ -4,7 +4,7 @@
 #[path = "registry/server.rs"]
 mod server;
 
-use server::{copy_dir, fixtures, text, Registry};
+use server::{copy_dir, fixtures, text, CuttingProxy, Registry};
 
 #[test]
 fn login_whoami_logout_and_the_credentials_file() {
@@ -270,4 +270,76 @@ fn interactive_push_asks_for_names_and_types_and_takes_the_answers() {
     let (_, published) = registry.get_bytes("/alice/prices/v/1/prices.csv");
     assert_eq!(published, b"amount,b\n1,x\n2,y\n3,z\n");
     assert_eq!(std::fs::read(&file).unwrap(), b"a,b\n1,x\n2,y\n3,z\n");
+}
+
+/// The registry dies half way through an upload; a retry against it, back
+/// up, completes, and nothing half-uploaded ever shows.
+#[test]
+fn a_server_that_stops_mid_upload_and_a_retry_that_completes() {
+    // Clients reach the registry (uploads included) through the proxy.
+    let pid = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let victim = pid.clone();
+    let proxy = CuttingProxy::start(4_000_000, move || {
+        let pid = victim.load(std::sync::atomic::Ordering::SeqCst);
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status();
+    });
+    let registry = Registry::start_behind(&proxy.url);
+    proxy.connect_to(&registry.url);
+    pid.store(registry.pid(), std::sync::atomic::Ordering::SeqCst);
+    let alice = registry.user("alice");
+    // About 9 MB of rows.
+    let file = alice.home.path().join("big.csv");
+    let mut text_rows = String::from("id,value,label\n");
+    for i in 0..400_000 {
+        text_rows.push_str(&format!("{i},{}.5,row {i}\n", i % 977));
+    }
+    std::fs::write(&file, &text_rows).unwrap();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(text_rows.as_bytes()))
+    };
+
+    let token = alice.token.clone();
+    let cut = alice.data_env(
+        &["push", file.to_str().unwrap(), "--yes"],
+        None,
+        &[
+            ("DATA_REGISTRY", proxy.url.as_str()),
+            ("DATA_TOKEN", token.as_str()),
+        ],
+    );
+    assert_eq!(cut.status.code(), Some(2), "{}", text(&cut.stdout));
+    let message = text(&cut.stderr);
+    assert!(message.contains("error"), "{message}");
+
+    // Back up on the same database and blobs: the blob is not there.
+    let registry = registry.restart();
+    let blob = registry
+        .data_dir()
+        .join("blobs/sha256")
+        .join(&sha[0..2])
+        .join(&sha[2..4])
+        .join(&sha);
+    assert!(!blob.exists(), "a half-uploaded blob is visible");
+    let (status, _) = registry.get_bytes("/alice/big/datapackage.json");
+    assert_eq!(status, 404);
+
+    let retry = alice.data_env(
+        &["push", file.to_str().unwrap(), "--yes", "--json"],
+        None,
+        &[
+            ("DATA_REGISTRY", registry.url.as_str()),
+            ("DATA_TOKEN", token.as_str()),
+        ],
+    );
+    assert!(retry.status.success(), "{}", text(&retry.stderr));
+    let pushed: serde_json::Value = serde_json::from_slice(&retry.stdout).unwrap();
+    assert_eq!(pushed["revision"], 1);
+    assert_eq!(pushed["bytes_sent"], text_rows.len());
+    let (status, bytes) = registry.get_bytes("/alice/big/v/1/big.csv");
+    assert_eq!(status, 200);
+    assert_eq!(bytes, text_rows.as_bytes());
+    assert!(blob.is_file());
 }

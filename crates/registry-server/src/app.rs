@@ -76,8 +76,9 @@ impl Registry {
     /// (actix's graceful shutdown) and returns.
     pub async fn run(self) -> anyhow::Result<()> {
         let base = self.state.public_base.clone();
+        let address = self.local_addr().map(|a| a.to_string()).unwrap_or_default();
         let server = self.server()?;
-        tracing::info!(url = %base, "data-registry is listening");
+        tracing::info!(url = %base, %address, "data-registry is listening");
         server.await?;
         tracing::info!("data-registry stopped");
         Ok(())

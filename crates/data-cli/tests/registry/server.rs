@@ -33,7 +33,7 @@ fn registry_binary() -> PathBuf {
 pub struct Registry {
     child: Child,
     pub url: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Registry {
@@ -46,10 +46,41 @@ impl Drop for Registry {
 impl Registry {
     /// Starts a registry on a free port and waits for its "listening" line.
     pub fn start() -> Registry {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut child = Command::new(registry_binary())
+        Registry::start_in(tempfile::tempdir().expect("tempdir"), None)
+    }
+
+    /// Starts a registry that tells clients to reach it at `public_url`
+    /// (a proxy in front of it, say).
+    pub fn start_behind(public_url: &str) -> Registry {
+        Registry::start_in(tempfile::tempdir().expect("tempdir"), Some(public_url))
+    }
+
+    /// Stops this registry (SIGKILL: no graceful end) and starts another on
+    /// the same database and blobs, on a new port.
+    pub fn restart(mut self) -> Registry {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("tempdir"));
+        Registry::start_in(dir, None)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("registry-data")
+    }
+
+    fn start_in(dir: tempfile::TempDir, public_url: Option<&str>) -> Registry {
+        let mut command = Command::new(registry_binary());
+        command
             .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.path().join("registry-data"))
+            .arg(dir.path().join("registry-data"));
+        if let Some(url) = public_url {
+            command.args(["--public-url", url]);
+        }
+        let mut child = command
             .env("DATA_REGISTRY_LOG", "info")
             .env_remove("DATABASE_URL")
             .env_remove("DATA_REGISTRY_STORAGE")
@@ -63,13 +94,10 @@ impl Registry {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if !sent && line.contains("data-registry is listening") {
-                    if let Some(url) = line.split("url=").nth(1) {
-                        let _ = tx.send(
-                            url.split_whitespace()
-                                .next()
-                                .unwrap_or_default()
-                                .to_string(),
-                        );
+                    // The bound address, not the public URL (which may be a proxy).
+                    if let Some(address) = line.split("address=").nth(1) {
+                        let address = address.split_whitespace().next().unwrap_or_default();
+                        let _ = tx.send(format!("http://{address}"));
                         sent = true;
                     }
                 }
@@ -78,11 +106,7 @@ impl Registry {
         let url = rx
             .recv_timeout(Duration::from_secs(120))
             .expect("data-registry did not start");
-        Registry {
-            child,
-            url,
-            _dir: dir,
-        }
+        Registry { child, url, dir }
     }
 
     /// Signs a user up; returns the token.
@@ -146,6 +170,23 @@ impl User {
         output
     }
 
+    /// `data ARGS` with extra environment variables.
+    pub fn data_env(&self, args: &[&str], cwd: Option<&Path>, env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_data"));
+        command
+            .args(args)
+            .current_dir(cwd.unwrap_or(self.home.path()))
+            .env("DPM_HOME", self.home.path().join("dpm"))
+            .env("DATA_REGISTRY", &self.registry)
+            .env_remove("DATA_TOKEN")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.output().expect("run data")
+    }
+
     /// `data ARGS --json`, which must succeed; its JSON.
     pub fn json(&self, args: &[&str], cwd: Option<&Path>) -> Value {
         let mut all = args.to_vec();
@@ -180,6 +221,72 @@ pub fn copy_dir(from: &Path, to: &Path) {
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A TCP proxy to `upstream` that, once `limit` bytes have gone from client
+/// to server, runs `on_cut` (say, kill the server) and drops the
+/// connection: an upload cut off half way, deterministically.
+pub struct CuttingProxy {
+    pub url: String,
+    upstream: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl CuttingProxy {
+    /// A proxy whose upstream is set later with [`CuttingProxy::connect_to`].
+    pub fn start(limit: u64, on_cut: impl Fn() + Send + Sync + 'static) -> CuttingProxy {
+        use std::io::{Read, Write};
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::atomic::{AtomicU64, Ordering};
+        use std::sync::Arc;
+        let upstream = Arc::new(std::sync::Mutex::new(String::new()));
+        let target = upstream.clone();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let sent = Arc::new(AtomicU64::new(0));
+        let on_cut = Arc::new(on_cut);
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                let address = target.lock().map(|a| a.clone()).unwrap_or_default();
+                let Ok(server) = TcpStream::connect(&address) else {
+                    continue;
+                };
+                let (sent, on_cut) = (sent.clone(), on_cut.clone());
+                let (mut client_read, mut server_write) = (
+                    client.try_clone().expect("clone"),
+                    server.try_clone().expect("clone"),
+                );
+                let (mut server_read, mut client_write) = (server, client);
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut server_read, &mut client_write);
+                });
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 64 * 1024];
+                    loop {
+                        let n = match client_read.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        if sent.fetch_add(n as u64, Ordering::SeqCst) + n as u64 > limit {
+                            on_cut();
+                            let _ = client_read.shutdown(std::net::Shutdown::Both);
+                            let _ = server_write.shutdown(std::net::Shutdown::Both);
+                            break;
+                        }
+                        if server_write.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        CuttingProxy { url, upstream }
+    }
+
+    pub fn connect_to(&self, upstream_url: &str) {
+        if let Ok(mut address) = self.upstream.lock() {
+            *address = upstream_url.trim_start_matches("http://").to_string();
         }
     }
 }
