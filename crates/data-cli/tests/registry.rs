@@ -187,11 +187,37 @@ fn push_a_bare_csv_and_a_folder_and_repush_nothing() {
     // reuses the decisions (and the name) and makes revision 2.
     let out = alice.data(&["push", dir.to_str().unwrap(), "--yes", "--json"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("reusing the types decided before"));
+    assert!(
+        text(&out.stderr).contains("unchanged since the last push"),
+        "{}",
+        text(&out.stderr)
+    );
     let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(again["name"], "codes");
     assert_eq!(again["revision"], 2);
     assert_eq!(again["bytes_sent"], 0);
+
+    // A changed file is read again (with the types decided before) and sent.
+    let changed = dir.join("language-codes-3b2.csv");
+    let mut bytes = std::fs::read(&changed).unwrap();
+    bytes.extend_from_slice(b"zzz,zz,Zzzish\n");
+    std::fs::write(&changed, &bytes).unwrap();
+    let out = alice.data(&["push", dir.to_str().unwrap(), "--yes", "--json"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("language-codes-3b2.csv: reusing the types decided before"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("language-codes.csv: unchanged since the last push"),
+        "{stderr}"
+    );
+    let third: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(third["revision"], 3);
+    assert_eq!(third["bytes_sent"], bytes.len());
+    let (_, served) = registry.get_bytes("/alice/codes/v/3/language-codes-3b2.csv");
+    assert_eq!(served, bytes);
 
     // Unknown types are refused, naming the supported ones.
     let refused = alice.data(

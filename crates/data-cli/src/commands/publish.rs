@@ -158,9 +158,11 @@ pub struct Uploaded {
 }
 
 /// Hashes the files, asks the registry which it lacks, sends only those.
+/// `known`: files whose hash and size are known already (not read again).
 pub fn upload_files(
     client: &Client,
     files: &[(String, PathBuf)],
+    known: &std::collections::BTreeMap<PathBuf, (String, u64)>,
     no_progress: bool,
 ) -> Result<Uploaded> {
     let total: u64 = files
@@ -170,7 +172,10 @@ pub fn upload_files(
     let bar = bytes_bar(no_progress, total, "hashing");
     let mut listed = Vec::new();
     for (path, local) in files {
-        let (sha256, size) = hash_file(local, &|n| bar.inc(n))?;
+        let (sha256, size) = match known.get(local) {
+            Some(hashed) => hashed.clone(),
+            None => hash_file(local, &|n| bar.inc(n))?,
+        };
         listed.push((
             PackageFile {
                 path: path.clone(),
@@ -276,7 +281,7 @@ pub fn run(
     }
 
     let client = Client::new(&remote.registry, remote.token.clone())?;
-    let uploaded = upload_files(&client, &files, no_progress)?;
+    let uploaded = upload_files(&client, &files, &Default::default(), no_progress)?;
     let request = PublishRequest {
         descriptor: local.descriptor.clone(),
         files: uploaded.files.clone(),

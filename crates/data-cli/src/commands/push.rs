@@ -31,19 +31,53 @@ use crate::settings::{DpmHome, Remote};
 const DECISIONS_DIR: &str = ".data";
 const DECISIONS_FILE: &str = "decisions.json";
 
-/// What a push decided for each file of a folder, reused by the next push.
+/// What a push decided for each file, reused by the next push: in
+/// `DIR/.data/` for a folder, in `~/.dpm/push/` for a single file.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Decisions {
     /// The package name the folder is pushed as.
     name: Option<String>,
     /// File name → its resource (dialect, encoding, sheet, schema).
     files: BTreeMap<String, Value>,
+    /// File name → what the file was when it was last pushed.
+    #[serde(default)]
+    stamps: BTreeMap<String, Stamp>,
+}
+
+/// A pushed file's size and modification time, and the hash of the bytes
+/// published for it: when size and time are unchanged, the next push
+/// trusts the hash and the earlier validation (as make and rsync trust
+/// them), and reads nothing. `--reinfer` reads everything again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    size: u64,
+    modified_ns: u128,
+    sha256: String,
+    uploaded_size: u64,
+    valid: bool,
+}
+
+fn file_stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?;
+    let ns = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), ns))
+}
+
+/// Where a single file's decisions are kept: one file per absolute path.
+fn single_file_state(home: &DpmHome, file: &Path) -> PathBuf {
+    use sha2::Digest;
+    let absolute = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let key = hex::encode(sha2::Sha256::digest(absolute.to_string_lossy().as_bytes()));
+    home.root.join("push").join(format!("{}.json", &key[..32]))
 }
 
 impl Decisions {
-    fn load(dir: &Path) -> Result<Decisions> {
-        let path = dir.join(DECISIONS_DIR).join(DECISIONS_FILE);
-        match std::fs::read_to_string(&path) {
+    fn load(path: &Path) -> Result<Decisions> {
+        match std::fs::read_to_string(path) {
             Ok(text) => serde_json::from_str(&text).with_context(|| {
                 format!(
                     "{} is damaged: delete it (or push with --reinfer) to decide again",
@@ -53,6 +87,16 @@ impl Decisions {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Decisions::default()),
             Err(e) => Err(e).with_context(|| format!("failed to read {}", path.display())),
         }
+    }
+
+    fn save_single(&self, path: &Path) -> Result<()> {
+        let folder = path.parent().context("a state file has a folder")?;
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("failed to create {}", folder.display()))?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, serde_json::to_string_pretty(self)? + "\n")
+            .with_context(|| format!("failed to write {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("failed to write {}", path.display()))
     }
 
     fn save(&self, dir: &Path, descriptor: &Value) -> Result<()> {
@@ -194,10 +238,16 @@ pub fn run(
         )
     };
 
-    let mut decisions = if folder && !args.reinfer {
-        Decisions::load(&dir)?
+    let home = DpmHome::locate()?;
+    let state_path = if folder {
+        dir.join(DECISIONS_DIR).join(DECISIONS_FILE)
     } else {
+        single_file_state(&home, &sources[0].local)
+    };
+    let mut decisions = if args.reinfer {
         Decisions::default()
+    } else {
+        Decisions::load(&state_path)?
     };
     let package_name = match &args.name {
         Some(name) => name.clone(),
@@ -221,7 +271,6 @@ pub fn run(
     registry_api::names::check_package_name(&package_name).map_err(anyhow::Error::msg)?;
 
     // Who and where, before any long work.
-    let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
     if remote.token.is_none() {
         bail!("pushing needs an account: run `data login` (or set DATA_TOKEN)");
@@ -241,7 +290,31 @@ pub fn run(
     // Where renamed copies go for a single file (kept until the upload is done).
     let scratch = tempfile::tempdir().context("failed to create a temporary folder")?;
     let mut locals: Vec<PathBuf> = Vec::new();
+    let mut known: BTreeMap<PathBuf, (String, u64)> = BTreeMap::new();
     for source in &sources {
+        // Unchanged since the last push (size and time): nothing to read.
+        let unchanged = decisions.stamps.get(&source.name).filter(|stamp| {
+            file_stamp(&source.local) == Some((stamp.size, stamp.modified_ns))
+                && (stamp.valid || args.allow_invalid)
+        });
+        if let (Some(stamp), Some(kept)) = (
+            unchanged,
+            decisions
+                .files
+                .get(&source.name)
+                .and_then(|v| datapackage::io::descriptor_from_value::<Resource>(v).ok()),
+        ) {
+            printer.status(&format!(
+                "{}: unchanged since the last push (size and time): not read again",
+                source.name
+            ));
+            let local =
+                renamed_copy_path(&source.local, &kept, &scratch_dir(&dir, folder, &scratch)?)?;
+            known.insert(local.clone(), (stamp.sha256.clone(), stamp.uploaded_size));
+            locals.push(local);
+            resources.push(kept);
+            continue;
+        }
         // 1-4: detect, read the head, infer (or reuse what was decided).
         let kept = decisions
             .files
@@ -352,7 +425,7 @@ pub fn run(
         .map(|(s, local)| (s.name.clone(), local.clone()))
         .collect();
     let client = Client::new(&remote.registry, remote.token.clone())?;
-    let uploaded = upload_files(&client, &files, no_progress)?;
+    let uploaded = upload_files(&client, &files, &known, no_progress)?;
     // 7: publish (a push always makes a new revision) and print the links.
     let request = PublishRequest {
         descriptor: descriptor.clone(),
@@ -362,14 +435,33 @@ pub fn run(
         readme: None,
     };
     let published = client.publish(&publisher, &package_name, &request)?;
+    decisions.name = Some(package_name.clone());
+    decisions.files = sources
+        .iter()
+        .zip(&resources)
+        .map(|(s, r)| Ok((s.name.clone(), serde_json::to_value(r)?)))
+        .collect::<Result<_>>()?;
+    decisions.stamps = sources
+        .iter()
+        .zip(&uploaded.files)
+        .filter_map(|(s, f)| {
+            let (size, modified_ns) = file_stamp(&s.local)?;
+            Some((
+                s.name.clone(),
+                Stamp {
+                    size,
+                    modified_ns,
+                    sha256: f.sha256.clone(),
+                    uploaded_size: f.size,
+                    valid: report.valid,
+                },
+            ))
+        })
+        .collect();
     if folder {
-        decisions.name = Some(package_name.clone());
-        decisions.files = sources
-            .iter()
-            .zip(&resources)
-            .map(|(s, r)| Ok((s.name.clone(), serde_json::to_value(r)?)))
-            .collect::<Result<_>>()?;
         decisions.save(&dir, &descriptor)?;
+    } else {
+        decisions.save_single(&state_path)?;
     }
     let base = published
         .datapackage_url
@@ -545,6 +637,12 @@ fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option
     }
     std::fs::rename(&tmp, &copy).with_context(|| format!("failed to write {}", copy.display()))?;
     Ok(Some(copy))
+}
+
+/// The bytes to upload for an unchanged file: the file itself, or its
+/// renamed copy (made again if it went missing).
+fn renamed_copy_path(local: &Path, resource: &Resource, into: &Path) -> Result<PathBuf> {
+    Ok(renamed_copy(local, resource, into)?.unwrap_or_else(|| local.to_path_buf()))
 }
 
 /// A workbook with several sheets: which one (None: not a workbook, or
