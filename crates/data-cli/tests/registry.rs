@@ -369,3 +369,45 @@ fn a_server_that_stops_mid_upload_and_a_retry_that_completes() {
     assert_eq!(bytes, text_rows.as_bytes());
     assert!(blob.is_file());
 }
+
+/// `data push URL` records a remote file: nothing is uploaded, and the
+/// published descriptor points at the URL, which consumers then read.
+#[test]
+fn pushing_a_url_records_the_remote_file_without_storing_it() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    // Any web server will do; this registry's own plain URLs are one.
+    let dir = alice.home.path().join("src");
+    copy_dir(&fixtures().join("language-codes"), &dir);
+    alice.json(&["publish", "--yes"], Some(&dir));
+    let url = format!(
+        "{}/alice/language-codes/v/1/data/language-codes.csv",
+        registry.url
+    );
+    let pushed = alice.json(&["push", &url, "--yes", "--name", "remote-codes"], None);
+    assert_eq!(pushed["bytes_sent"], 0);
+    assert_eq!(pushed["remote"], true);
+    let (status, descriptor) = registry.get_bytes("/alice/remote-codes/datapackage.json");
+    assert_eq!(status, 200);
+    let descriptor: serde_json::Value = serde_json::from_slice(&descriptor).unwrap();
+    assert_eq!(descriptor["resources"][0]["path"], url.as_str());
+    assert_eq!(
+        descriptor["resources"][0]["schema"]["fields"][0]["name"],
+        "alpha2"
+    );
+    // A URL that is not there is refused with its status.
+    let missing = alice.data(
+        &[
+            "push",
+            &format!("{}/alice/nothing/here.csv", registry.url),
+            "--yes",
+        ],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("404"),
+        "{}",
+        text(&missing.stderr)
+    );
+}

@@ -182,9 +182,7 @@ pub fn run(
 ) -> Result<Status> {
     let target = args.path.to_string_lossy().to_string();
     if target.starts_with("http://") || target.starts_with("https://") {
-        bail!(
-            "pushing a URL (recording a remote file without storing it) is not built yet: download the file and push it, or write a datapackage.json naming the URL and use `data publish`"
-        );
+        return push_url(args, &target, registry, printer, no_progress);
     }
     // On a terminal, without --yes, each step asks; elsewhere the detected
     // answers and the flags are taken.
@@ -637,6 +635,145 @@ fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option
     }
     std::fs::rename(&tmp, &copy).with_context(|| format!("failed to write {}", copy.display()))?;
     Ok(Some(copy))
+}
+
+/// `data push URL`: reads the remote file once (to detect, infer and
+/// validate it) and publishes a package whose resource points at the URL.
+/// Nothing is uploaded: consumers read the data from where it lives.
+fn push_url(
+    args: &PushArgs,
+    url: &str,
+    registry: Option<&str>,
+    printer: &Printer,
+    no_progress: bool,
+) -> Result<Status> {
+    let parsed = reqwest::Url::parse(url).with_context(|| format!("{url:?} is not a URL"))?;
+    let file_name = parsed
+        .path_segments()
+        .and_then(|mut segments| segments.next_back())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("data")
+        .to_string();
+    let local_name = Path::new(&file_name);
+    if !is_data_file(local_name) {
+        bail!(
+            "{url} does not end in a data file name this tool reads (CSV, TSV, XLSX, XLS, ODS, JSON, NDJSON, optionally .gz)"
+        );
+    }
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None => {
+            let stem = local_name
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            slug(stem.strip_suffix(".csv").unwrap_or(&stem))
+        }
+    };
+    registry_api::names::check_package_name(&name).map_err(anyhow::Error::msg)?;
+    let home = DpmHome::locate()?;
+    let remote = Remote::resolve(&home, registry)?;
+    if remote.token.is_none() {
+        bail!("pushing needs an account: run `data login` (or set DATA_TOKEN)");
+    }
+    let publisher = args
+        .publisher
+        .publisher
+        .clone()
+        .or(remote.publisher.clone())
+        .context("no publisher: pass --publisher, or log in with `data login`")?;
+
+    // Read it once, into a temporary file named like the URL's last segment.
+    let scratch = tempfile::tempdir().context("failed to create a temporary folder")?;
+    let local = scratch.path().join(&file_name);
+    let mut response = reqwest::blocking::Client::builder()
+        .user_agent(concat!("data/", env!("CARGO_PKG_VERSION")))
+        .build()?
+        .get(parsed.clone())
+        .send()
+        .with_context(|| format!("failed to fetch {url}"))?;
+    if !response.status().is_success() {
+        bail!("{url} answered {}: nothing to record", response.status());
+    }
+    let mut file = std::fs::File::create(&local)
+        .with_context(|| format!("failed to write {}", local.display()))?;
+    let fetched = response
+        .copy_to(&mut file)
+        .with_context(|| format!("failed to read {url}"))?;
+    drop(file);
+    printer.status(&format!("{url}: read {fetched} bytes to describe it"));
+
+    let read = read_options(&args.read)?;
+    let bars = Bars::new(no_progress);
+    let described = ::validate::describe_path(
+        &local,
+        &read,
+        &InferOptions::strict(None),
+        threads(None),
+        &bars,
+    )
+    .with_context(|| format!("failed to read {url}"))?;
+    let mut resource = described.resource;
+    resource.path = Some(ResourcePath::One(url.to_string()));
+    print_detected(printer, &file_name, &resource, &described.examples);
+    let schema = resource.schema.as_ref().and_then(Inline::inline).cloned();
+    let options = FileOptions { read, schema };
+    let mut validate_options = ValidateOptions {
+        threads: threads(None),
+        ..ValidateOptions::default()
+    };
+    validate_options.infer.missing_values = vec![String::new()];
+    let task = ::validate::validate_file(&local, &options, &validate_options, &bars);
+    let report = Report::from_tasks(vec![task], Vec::new(), 0.0);
+    if !report.valid && !args.allow_invalid {
+        if args.json.json {
+            printer.json(&json!({"published": false, "report": report}))?;
+        } else {
+            printer.report(&report)?;
+        }
+        printer.status("not pushed: the remote file has errors (push anyway with --allow-invalid)");
+        return Ok(Status::Failure);
+    }
+    let descriptor = json!({"name": name, "resources": [serde_json::to_value(&resource)?]});
+    let client = Client::new(&remote.registry, remote.token.clone())?;
+    let published = client.publish(
+        &publisher,
+        &name,
+        &PublishRequest {
+            descriptor,
+            files: Vec::new(),
+            force: true,
+            visibility: visibility(args),
+            readme: None,
+        },
+    )?;
+    if args.json.json {
+        printer.json(&json!({
+            "published": true,
+            "owner": published.owner,
+            "name": published.name,
+            "revision": published.revision,
+            "visibility": published.visibility,
+            "datapackage_url": published.datapackage_url,
+            "latest_url": published.latest_url,
+            "data_urls": [url],
+            "bytes_sent": 0,
+            "blobs_sent": 0,
+            "remote": true,
+            "valid": report.valid,
+        }))?;
+    } else {
+        printer.line(&format!(
+            "{} recorded {url} as {}/{} revision {} ({}; not stored: it is read from its own URL)",
+            printer.ok_text("✓"),
+            published.owner,
+            published.name,
+            published.revision,
+            published.visibility.as_str()
+        ))?;
+        printer.line(&format!("  {}", published.latest_url))?;
+    }
+    Ok(Status::Success)
 }
 
 /// The bytes to upload for an unchanged file: the file itself, or its
