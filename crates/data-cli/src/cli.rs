@@ -110,6 +110,44 @@ pub enum VisibilityArg {
     Unlisted,
 }
 
+/// The visibility flags of `publish` and `push`.
+#[derive(Debug, Clone, Args)]
+pub struct VisibilityArgs {
+    /// Visibility of a new package (default: public); changes an existing one's.
+    #[arg(long, value_enum, value_name = "VISIBILITY")]
+    pub visibility: Option<VisibilityArg>,
+    /// Same as --visibility public.
+    #[arg(long, conflicts_with_all = ["visibility", "private", "unlisted"])]
+    pub public: bool,
+    /// Same as --visibility private.
+    #[arg(long, conflicts_with_all = ["visibility", "unlisted"])]
+    pub private: bool,
+    /// Same as --visibility unlisted.
+    #[arg(long, conflicts_with = "visibility")]
+    pub unlisted: bool,
+}
+
+impl VisibilityArgs {
+    /// The visibility asked for, if any.
+    pub fn chosen(&self) -> Option<registry_api::package::Visibility> {
+        use registry_api::package::Visibility;
+        let flag = if self.public {
+            Some(VisibilityArg::Public)
+        } else if self.private {
+            Some(VisibilityArg::Private)
+        } else if self.unlisted {
+            Some(VisibilityArg::Unlisted)
+        } else {
+            self.visibility
+        };
+        flag.map(|v| match v {
+            VisibilityArg::Public => Visibility::Public,
+            VisibilityArg::Private => Visibility::Private,
+            VisibilityArg::Unlisted => Visibility::Unlisted,
+        })
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct PublishArgs {
     /// The package's folder (default: the current directory).
@@ -130,18 +168,8 @@ pub struct PublishArgs {
     /// The package's name (default: the descriptor's `name`, else the folder's name).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Visibility of a new package (default: public); changes an existing one's.
-    #[arg(long, value_enum, value_name = "VISIBILITY")]
-    pub visibility: Option<VisibilityArg>,
-    /// Same as --visibility public.
-    #[arg(long, conflicts_with_all = ["visibility", "private", "unlisted"])]
-    pub public: bool,
-    /// Same as --visibility private.
-    #[arg(long, conflicts_with_all = ["visibility", "unlisted"])]
-    pub private: bool,
-    /// Same as --visibility unlisted.
-    #[arg(long, conflicts_with = "visibility")]
-    pub unlisted: bool,
+    #[command(flatten)]
+    pub visibility: VisibilityArgs,
     #[command(flatten)]
     pub package: PackageArgs,
     #[command(flatten)]
@@ -333,18 +361,8 @@ pub struct PushArgs {
     /// Push even when validation finds errors.
     #[arg(long)]
     pub allow_invalid: bool,
-    /// Visibility of a new package (default: public); changes an existing one's.
-    #[arg(long, value_enum, value_name = "VISIBILITY")]
-    pub visibility: Option<VisibilityArg>,
-    /// Same as --visibility public.
-    #[arg(long, conflicts_with_all = ["visibility", "private", "unlisted"])]
-    pub public: bool,
-    /// Same as --visibility private.
-    #[arg(long, conflicts_with_all = ["visibility", "unlisted"])]
-    pub private: bool,
-    /// Same as --visibility unlisted.
-    #[arg(long, conflicts_with = "visibility")]
-    pub unlisted: bool,
+    #[command(flatten)]
+    pub visibility: VisibilityArgs,
     #[command(flatten)]
     pub publisher: PackageArgs,
     #[command(flatten)]

@@ -9,12 +9,12 @@ use ::validate::ValidateOptions;
 use anyhow::{bail, Context, Result};
 use datapackage::{Inline, Package};
 use registry_api::blob::BlobRef;
-use registry_api::package::{PackageFile, PublishRequest, Visibility};
+use registry_api::package::{PackageFile, PublishRequest};
 use registry_api::ErrorCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::cli::{PublishArgs, VisibilityArg};
+use crate::cli::PublishArgs;
 use crate::client::{Client, ClientError};
 use crate::commands::Status;
 use crate::printer::Printer;
@@ -213,23 +213,6 @@ pub fn upload_files(
     })
 }
 
-fn visibility(args: &PublishArgs) -> Option<Visibility> {
-    if args.public {
-        return Some(Visibility::Public);
-    }
-    if args.private {
-        return Some(Visibility::Private);
-    }
-    if args.unlisted {
-        return Some(Visibility::Unlisted);
-    }
-    args.visibility.map(|v| match v {
-        VisibilityArg::Public => Visibility::Public,
-        VisibilityArg::Private => Visibility::Private,
-        VisibilityArg::Unlisted => Visibility::Unlisted,
-    })
-}
-
 pub fn run(
     args: &PublishArgs,
     registry: Option<&str>,
@@ -286,7 +269,7 @@ pub fn run(
         descriptor: local.descriptor.clone(),
         files: uploaded.files.clone(),
         force: args.force,
-        visibility: visibility(args),
+        visibility: args.visibility.chosen(),
         readme: local.readme(),
     };
     let published = match client.publish(&publisher, &name, &request) {

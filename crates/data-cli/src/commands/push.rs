@@ -14,12 +14,12 @@ use std::time::Instant;
 use ::validate::{FileOptions, InferOptions, Report, ValidateOptions};
 use anyhow::{bail, Context, Result};
 use datapackage::{FieldType, Inline, Resource, ResourcePath};
-use registry_api::package::{PublishRequest, Visibility};
+use registry_api::package::PublishRequest;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{read_options, threads, Status};
-use crate::cli::{PushArgs, VisibilityArg};
+use crate::cli::PushArgs;
 use crate::client::Client;
 use crate::commands::publish::upload_files;
 use crate::commands::validate::is_data_file;
@@ -156,22 +156,6 @@ pub fn slug(text: &str) -> String {
         out = "data".to_string();
     }
     out
-}
-
-fn visibility(args: &PushArgs) -> Option<Visibility> {
-    if args.public {
-        Some(Visibility::Public)
-    } else if args.private {
-        Some(Visibility::Private)
-    } else if args.unlisted {
-        Some(Visibility::Unlisted)
-    } else {
-        args.visibility.map(|v| match v {
-            VisibilityArg::Public => Visibility::Public,
-            VisibilityArg::Private => Visibility::Private,
-            VisibilityArg::Unlisted => Visibility::Unlisted,
-        })
-    }
 }
 
 pub fn run(
@@ -429,7 +413,7 @@ pub fn run(
         descriptor: descriptor.clone(),
         files: uploaded.files.clone(),
         force: true,
-        visibility: visibility(args),
+        visibility: args.visibility.chosen(),
         readme: None,
     };
     let published = client.publish(&publisher, &package_name, &request)?;
@@ -743,7 +727,7 @@ fn push_url(
             descriptor,
             files: Vec::new(),
             force: true,
-            visibility: visibility(args),
+            visibility: args.visibility.chosen(),
             readme: None,
         },
     )?;
