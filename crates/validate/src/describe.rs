@@ -4,15 +4,19 @@
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use datapackage::{Inline, Resource, Schema};
+use datapackage::{Dialect, Inline, Resource, Schema};
 
+use crate::detect::{Compression, DetectedEncoding, Format};
 use crate::error::Error;
 use crate::header::read_head;
 use crate::infer::{infer_schema, InferOptions, InferRule, StrictState};
 use crate::package::task_name;
 use crate::pipeline::{self, Batch};
+use crate::report::Task;
 use crate::reporter::Reporter;
-use crate::table::{open_path, ReadOptions};
+use crate::source::raw::Digests;
+use crate::table::{open_path, OpenTable, ReadOptions};
+use crate::validator::{validate_table_observing, Expected, Table, ValidateOptions};
 
 /// A described file: the resource descriptor and what goes with it.
 #[derive(Debug, Clone)]
@@ -107,46 +111,122 @@ pub fn describe_path(
         }
     };
     reporter.finish(&path.display().to_string());
-
-    let mut resource = Resource {
-        name: task_name(path),
-        path: Some(datapackage::ResourcePath::One(
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        )),
-        format: Some(opened.format.as_str().to_string()),
-        mediatype: Some(opened.format.media_type().to_string()),
-        ..Resource::default()
-    };
-    if let Some(compression) = opened.compression {
-        resource
-            .extra
-            .insert("compression".into(), compression.as_str().into());
-    }
-    if let Some(encoding) = &opened.encoding {
-        let name = encoding.descriptor_name();
-        if name != "utf-8" {
-            resource.encoding = Some(name);
-        }
-    }
-    let mut dialect = opened.dialect.clone();
-    if let Some(sheet) = &opened.sheet {
-        dialect.sheet_name = Some(sheet.clone());
-    }
-    if header_index.is_none() {
-        dialect.header = Some(false);
-    } else if header_index != Some(0) {
-        dialect.header_rows = header_index.map(|i| vec![i + 1]);
-    }
-    if !dialect.is_empty() {
-        resource.dialect = Some(Inline::Inline(dialect));
-    }
-    resource.schema = Some(Inline::Inline(schema));
+    let found = Found::of(&opened);
     Ok(Described {
-        resource,
+        resource: found.resource(path, header_index, schema),
         examples,
         rows,
         notices: opened.notices,
     })
+}
+
+/// Describes the file at `path` and validates it in the same read: the
+/// schema is inferred strictly from every row (`missing` marks the missing
+/// values) while the rows are checked.
+///
+/// The description is `None` when the read stopped early (a bad byte, the
+/// error limit): the task says why.
+pub fn describe_and_validate(
+    path: &Path,
+    read: &ReadOptions,
+    missing: &[String],
+    validate: &ValidateOptions,
+    reporter: &dyn Reporter,
+) -> Result<(Option<Described>, Task), Error> {
+    let mut read = read.clone();
+    read.digests = Digests {
+        md5: false,
+        sha256: true,
+    };
+    let opened = open_path(path, &read)?;
+    let found = Found::of(&opened);
+    let notices = opened.notices.clone();
+    let table = Table {
+        name: task_name(path),
+        place: path.display().to_string(),
+        source: opened.source,
+        schema: None,
+        header: read.dialect.header,
+        expected: Expected::default(),
+        raw: opened.raw,
+        foreign_keys: Vec::new(),
+        size: opened.size,
+    };
+    let (mut task, observed) = validate_table_observing(table, validate, reporter, Some(missing));
+    task.warnings.splice(0..0, notices.iter().cloned());
+    task.stats.warnings = task.warnings.len();
+    let described = observed.map(|observed| {
+        let mut schema = Schema::new(observed.state.fields(&observed.names));
+        if missing != [String::new()] {
+            schema.missing_values = Some(missing.to_vec());
+        }
+        Described {
+            resource: found.resource(path, observed.header_index, schema),
+            examples: observed.state.examples(),
+            rows: task.stats.rows.unwrap_or(0),
+            notices,
+        }
+    });
+    Ok((described, task))
+}
+
+/// What opening a file found out, for its descriptor.
+struct Found {
+    format: Format,
+    compression: Option<Compression>,
+    encoding: Option<DetectedEncoding>,
+    dialect: Dialect,
+    sheet: Option<String>,
+}
+
+impl Found {
+    fn of(opened: &OpenTable) -> Found {
+        Found {
+            format: opened.format,
+            compression: opened.compression,
+            encoding: opened.encoding,
+            dialect: opened.dialect.clone(),
+            sheet: opened.sheet.clone(),
+        }
+    }
+
+    /// The resource descriptor of the file at `path`.
+    fn resource(&self, path: &Path, header_index: Option<usize>, schema: Schema) -> Resource {
+        let mut resource = Resource {
+            name: task_name(path),
+            path: Some(datapackage::ResourcePath::One(
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )),
+            format: Some(self.format.as_str().to_string()),
+            mediatype: Some(self.format.media_type().to_string()),
+            ..Resource::default()
+        };
+        if let Some(compression) = self.compression {
+            resource
+                .extra
+                .insert("compression".into(), compression.as_str().into());
+        }
+        if let Some(encoding) = &self.encoding {
+            let name = encoding.descriptor_name();
+            if name != "utf-8" {
+                resource.encoding = Some(name);
+            }
+        }
+        let mut dialect = self.dialect.clone();
+        if let Some(sheet) = &self.sheet {
+            dialect.sheet_name = Some(sheet.clone());
+        }
+        if header_index.is_none() {
+            dialect.header = Some(false);
+        } else if header_index != Some(0) {
+            dialect.header_rows = header_index.map(|i| vec![i + 1]);
+        }
+        if !dialect.is_empty() {
+            resource.dialect = Some(Inline::Inline(dialect));
+        }
+        resource.schema = Some(Inline::Inline(schema));
+        resource
+    }
 }

@@ -21,7 +21,7 @@ pub mod source;
 pub mod table;
 pub mod validator;
 
-pub use describe::{describe_path, Described};
+pub use describe::{describe_and_validate, describe_path, Described};
 pub use error::Error;
 pub use infer::{InferOptions, InferRule};
 pub use package::{
@@ -30,4 +30,4 @@ pub use package::{
 pub use report::{ErrorKind, Report, ReportError, Task};
 pub use reporter::{Reporter, Silent};
 pub use table::{open_path, OpenTable, ReadOptions};
-pub use validator::{validate_table, Table, ValidateOptions};
+pub use validator::{validate_table, validate_table_observing, Observed, Table, ValidateOptions};

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use csv::ByteRecord;
-use datapackage::{FieldCaster, Schema, Value, ValueKey};
+use datapackage::{Field, FieldCaster, FieldType, Schema, Value, ValueKey};
 
 use crate::error::Error;
 use crate::header::{read_head, HEADER_SAMPLE_ROWS};
-use crate::infer::{infer_schema, InferOptions};
+use crate::infer::{infer_schema, InferOptions, StrictState};
 use crate::labels::{check_labels, expected_schema};
 use crate::pipeline::{self, Batch};
 use crate::report::{Cells, ErrorKind, ForeignKeyDetail, ReportError, Task};
@@ -109,22 +109,51 @@ impl RowCells<'_> {
 
 /// Validates one table.
 pub fn validate_table(
-    mut table: Table<'_>,
+    table: Table<'_>,
     options: &ValidateOptions,
     reporter: &dyn Reporter,
 ) -> Task {
+    validate_table_observing(table, options, reporter, None).0
+}
+
+/// Strict inference done in the same read as validation (`data push` of a
+/// new file): every data row seen, so the types fit every value.
+pub struct Observed {
+    pub state: StrictState,
+    /// The field names from the header (or `field1`... without one).
+    pub names: Vec<String>,
+    /// Which row held the header (`None`: no header row).
+    pub header_index: Option<usize>,
+}
+
+/// Validates one table and, given the missing values to infer with,
+/// infers its schema strictly from the same rows.
+///
+/// A table without a schema is then checked as a table of `any` fields:
+/// its labels, row shapes, blank rows and encoding. That is everything a
+/// check against the strictly inferred schema could find, since that
+/// schema's types fit every value by construction. The inference is
+/// returned only when every row was read (no error limit, no bad byte).
+pub fn validate_table_observing(
+    mut table: Table<'_>,
+    options: &ValidateOptions,
+    reporter: &dyn Reporter,
+    observe: Option<&[String]>,
+) -> (Task, Option<Observed>) {
     let started = Instant::now();
     let mut task = Task::new(table.name.clone(), table.place.clone());
     reporter.start(&table.name, table.size);
     // Whether the table was read to its end (not cut short by the error
     // limit, a bad byte or a read error).
-    let complete = match validate_into(&mut table, options, reporter, &mut task) {
-        Ok(complete) => complete,
-        Err(e) => {
-            task.push_error(error_for(&e));
-            false
-        }
-    };
+    let (complete, observed) =
+        match validate_into(&mut table, options, reporter, &mut task, observe) {
+            Ok(done) => done,
+            Err(e) => {
+                task.push_error(error_for(&e));
+                (false, None)
+            }
+        };
+    let observed = observed.filter(|_| complete);
     if let Some(raw) = table.raw.as_ref() {
         task.stats.bytes = nonzero(raw.bytes());
         if let Some((md5, sha256)) = raw.digests() {
@@ -140,7 +169,7 @@ pub fn validate_table(
     task.stats.seconds = crate::report::round_seconds(started.elapsed().as_secs_f64());
     task.finish();
     reporter.finish(&table.name);
-    task
+    (task, observed)
 }
 
 /// The report error for a table that could not be read.
@@ -217,6 +246,8 @@ struct Compiled {
     /// Field indexes of the primary key.
     primary_key: Vec<usize>,
     foreign: Vec<(Vec<usize>, Arc<Lookup>)>,
+    /// Strict inference to run over each batch too (an empty state).
+    observer: Option<StrictState>,
 }
 
 impl Compiled {
@@ -245,6 +276,8 @@ struct BatchResult {
     /// Rows of the batch checked: all of them, unless a bad row or the error
     /// limit ended the batch early (the rest can't be reported).
     rows_checked: usize,
+    /// What strict inference saw of the batch, when asked for.
+    observed: Option<StrictState>,
 }
 
 fn validate_into(
@@ -252,8 +285,9 @@ fn validate_into(
     options: &ValidateOptions,
     reporter: &dyn Reporter,
     task: &mut Task,
-) -> Result<bool, Error> {
-    let rows_ahead = if table.schema.is_some() {
+    observe: Option<&[String]>,
+) -> Result<(bool, Option<Observed>), Error> {
+    let rows_ahead = if table.schema.is_some() || observe.is_some() {
         HEADER_SAMPLE_ROWS
     } else {
         options.infer.sample_rows.unwrap_or(HEADER_SAMPLE_ROWS)
@@ -268,7 +302,7 @@ fn validate_into(
         .find_map(|(i, r)| encoding_error(r, i as u64 + 1))
     {
         task.push_error(error);
-        return Ok(false);
+        return Ok((false, None));
     }
     task.labels = head.labels.clone();
     if head.labels.is_empty() && head.data_rows().is_empty() {
@@ -276,18 +310,33 @@ fn validate_into(
             ErrorKind::SourceError,
             "the source is empty",
         ));
-        return Ok(false);
+        return Ok((false, None));
     }
 
-    let schema = match table.schema.take() {
-        Some(schema) => schema,
-        None => infer_schema(&head.field_names(), head.data_rows().iter(), &options.infer),
+    let names = head.field_names();
+    let schema = match (table.schema.take(), observe) {
+        (Some(schema), _) => schema,
+        // Checked as `any` fields: the inferred types will fit every value.
+        (None, Some(missing)) => {
+            let mut schema = Schema::new(
+                names
+                    .iter()
+                    .map(|n| Field::new(n.clone(), FieldType::Any))
+                    .collect(),
+            );
+            schema.missing_values = Some(missing.to_vec());
+            schema
+        }
+        (None, None) => infer_schema(&names, head.data_rows().iter(), &options.infer),
     };
     check_labels(&head, &schema, task);
     let schema = expected_schema(&head, schema);
     task.stats.fields = nonzero(schema.fields.len() as u64).map(|n| n as usize);
 
-    let compiled = compile(&schema, &table.foreign_keys)?;
+    let mut compiled = compile(&schema, &table.foreign_keys)?;
+    compiled.observer = observe.map(|missing| StrictState::new(names.len(), missing));
+    let mut observed = compiled.observer.as_ref().map(StrictState::fresh);
+    let header_index = head.header_index;
     let first_data_row = head.first_data_row();
     let mut replay = head.into_replay(table.source.as_mut());
 
@@ -308,6 +357,9 @@ fn validate_into(
         || compiled.clone(),
         |compiled: &mut Compiled, batch: &Batch| check_batch(batch, compiled, limit),
         |batch, result| {
+            if let (Some(total), Some(part)) = (observed.as_mut(), result.observed.as_ref()) {
+                total.merge(part);
+            }
             merge_batch(
                 batch,
                 result,
@@ -349,7 +401,12 @@ fn validate_into(
         task.warnings.push(format!("reached error limit: {limit}"));
     }
     task.stats.rows = nonzero(rows_at_limit.unwrap_or(outcome.rows));
-    Ok(complete)
+    let observed = observed.map(|state| Observed {
+        state,
+        names,
+        header_index,
+    });
+    Ok((complete, observed))
 }
 
 fn nonzero(n: u64) -> Option<u64> {
@@ -401,6 +458,7 @@ fn compile(schema: &Schema, foreign_keys: &[ForeignKeyCheck]) -> Result<Compiled
         unique,
         primary_key,
         foreign,
+        observer: None,
     })
 }
 
@@ -423,7 +481,16 @@ fn encoding_error(record: &ByteRecord, row_number: u64) -> Option<ReportError> {
 
 /// The worker's part: everything that needs only the row itself.
 fn check_batch(batch: &Batch, compiled: &Compiled, limit: usize) -> BatchResult {
-    let mut result = BatchResult::default();
+    let mut result = BatchResult {
+        observed: compiled.observer.as_ref().map(|template| {
+            let mut state = template.fresh();
+            for (_, row) in batch.iter() {
+                state.observe(row);
+            }
+            state
+        }),
+        ..BatchResult::default()
+    };
     let width = compiled.key_width();
     let mut row_keys: Vec<Option<ValueKey>> = vec![None; compiled.casters.len()];
     let mut texts: Vec<&str> = Vec::with_capacity(compiled.casters.len());
