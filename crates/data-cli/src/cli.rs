@@ -36,16 +36,18 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print a data file's resource descriptor with an inferred Table Schema.
     Infer(InferArgs),
-    /// Log in to the registry and keep the token in ~/.dpm/credentials (mode 0600).
+    /// Log in to the registry and keep the token in ~/.dpm/credentials (mode 0600) or the OS keyring.
     ///
     /// Asks for the user name and password on a terminal; `--token T` (or
-    /// DATA_TOKEN) stores an API token without asking.
+    /// DATA_TOKEN) stores an API token without asking. `--store keyring`
+    /// (or `data config set credential-store keyring`) keeps the token in
+    /// the OS keyring instead of the file.
     Login(LoginArgs),
     /// Forget the stored token (and revoke it on the registry).
     Logout(JsonArgs),
     /// Show who the stored token logs in as.
     Whoami(JsonArgs),
-    /// Read and change settings in ~/.dpm/config (registry, publisher).
+    /// Read and change settings in ~/.dpm/config (registry, publisher, credential-store).
     Config(ConfigArgs),
     /// Publish a ready data package (DIR/datapackage.json) as a new revision.
     ///
@@ -236,8 +238,20 @@ pub struct LoginArgs {
     /// Read the password from standard input (one line) instead of asking.
     #[arg(long)]
     pub password_stdin: bool,
+    /// Where to keep the token: the credentials file (mode 0600) or the OS
+    /// keyring (default: `data config get credential-store`, else file).
+    #[arg(long, value_enum, value_name = "STORE")]
+    pub store: Option<CredentialStoreArg>,
     #[command(flatten)]
     pub json: JsonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CredentialStoreArg {
+    /// ~/.dpm/credentials, mode 0600.
+    File,
+    /// The OS keyring (Linux kernel keyring, macOS Keychain, Windows Credential Manager).
+    Keyring,
 }
 
 #[derive(Debug, Args)]

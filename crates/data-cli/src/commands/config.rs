@@ -34,13 +34,20 @@ pub fn run(args: &ConfigArgs, registry: Option<&str>, printer: &Printer) -> Resu
             config.save(&home)?;
         }
         ConfigAction::List => {
-            let remote = Remote::resolve(&home, registry)?;
+            // No token needed here, so no trip to the OS keyring.
+            let remote = Remote::resolve_without_token(&home, registry)?;
+            let store = config.credential_store.unwrap_or_default();
             if args.json {
                 printer.json(&json!({
                     "file": home.config_path(),
                     "registry": config.registry,
                     "publisher": config.publisher,
-                    "effective": {"registry": remote.registry, "publisher": remote.publisher},
+                    "credential-store": config.credential_store.map(|s| s.as_str()),
+                    "effective": {
+                        "registry": remote.registry,
+                        "publisher": remote.publisher,
+                        "credential-store": store.as_str(),
+                    },
                 }))?;
             } else {
                 for key in CONFIG_KEYS {

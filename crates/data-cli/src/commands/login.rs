@@ -5,15 +5,22 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 
-use crate::cli::{JsonArgs, LoginArgs};
+use crate::cli::{CredentialStoreArg, JsonArgs, LoginArgs};
 use crate::client::Client;
 use crate::commands::Status;
 use crate::printer::Printer;
-use crate::settings::{Credentials, DpmHome, Remote};
+use crate::settings::{Config, CredentialStore, Credentials, DpmHome, Remote};
 
 pub fn login(args: &LoginArgs, registry: Option<&str>, printer: &Printer) -> Result<Status> {
     let home = DpmHome::locate()?;
-    let remote = Remote::resolve(&home, registry)?;
+    // Not the stored token: the keyring may have lost it, which is why
+    // one logs in again.
+    let remote = Remote::resolve_without_token(&home, registry)?;
+    let store = match args.store {
+        Some(CredentialStoreArg::File) => CredentialStore::File,
+        Some(CredentialStoreArg::Keyring) => CredentialStore::Keyring,
+        None => Config::load(&home)?.credential_store.unwrap_or_default(),
+    };
     let anonymous = Client::new(&remote.registry, None)?;
     let token = args
         .token
@@ -63,13 +70,22 @@ pub fn login(args: &LoginArgs, registry: Option<&str>, printer: &Printer) -> Res
         token: Some(token),
         registry: Some(remote.registry.clone()),
         token_id,
+        token_store: store,
     }
     .save(&home)?;
     if args.json.json {
-        printer.json(&json!({"username": username, "registry": remote.registry}))?;
+        printer.json(&json!({
+            "username": username,
+            "registry": remote.registry,
+            "token_store": store.as_str(),
+        }))?;
     } else {
+        let place = match store {
+            CredentialStore::File => "",
+            CredentialStore::Keyring => " (token in the OS keyring)",
+        };
         printer.line(&format!(
-            "{} logged in to {} as {username}",
+            "{} logged in to {} as {username}{place}",
             printer.ok_text("✓"),
             remote.registry
         ))?;
@@ -80,23 +96,30 @@ pub fn login(args: &LoginArgs, registry: Option<&str>, printer: &Printer) -> Res
 pub fn logout(args: &JsonArgs, registry: Option<&str>, printer: &Printer) -> Result<Status> {
     let home = DpmHome::locate()?;
     let credentials = Credentials::load(&home)?;
-    // Revoke the token the log-in made (best effort: the file goes anyway).
+    // Revoke the token the log-in made (best effort: the file and the
+    // keyring entry go anyway, even when the keyring lost the token).
     let mut revoked = false;
-    if let (Some(token), Some(id)) = (&credentials.token, credentials.token_id) {
-        let remote = Remote::resolve(&home, registry)?;
+    if let Some(id) = credentials.token_id {
+        let remote = Remote::resolve_without_token(&home, registry)?;
         if credentials
             .registry
             .as_deref()
             .is_none_or(|r| r == remote.registry)
         {
-            revoked = Client::new(&remote.registry, Some(token.clone()))
-                .and_then(|c| c.revoke_token(id))
-                .is_ok();
+            if let Ok(Some(token)) = credentials.stored_token(&home) {
+                revoked = Client::new(&remote.registry, Some(token))
+                    .and_then(|c| c.revoke_token(id))
+                    .is_ok();
+            }
         }
     }
     let removed = Credentials::remove(&home)?;
     if args.json {
-        printer.json(&json!({"logged_out": removed, "token_revoked": revoked}))?;
+        printer.json(&json!({
+            "logged_out": removed,
+            "token_revoked": revoked,
+            "token_store": credentials.token_store.as_str(),
+        }))?;
     } else if removed {
         printer.line(if revoked {
             "logged out; the token is revoked"
@@ -115,6 +138,12 @@ pub fn whoami(args: &JsonArgs, registry: Option<&str>, printer: &Printer) -> Res
     if remote.token.is_none() {
         bail!("not logged in to {}: run `data login`", remote.registry);
     }
+    // Where the token in use came from (never the token itself).
+    let token_store = if std::env::var("DATA_TOKEN").is_ok_and(|t| !t.is_empty()) {
+        "env"
+    } else {
+        Credentials::load(&home)?.token_store.as_str()
+    };
     let me = Client::new(&remote.registry, remote.token.clone())?.me()?;
     if args.json {
         printer.json(&json!({
@@ -123,6 +152,7 @@ pub fn whoami(args: &JsonArgs, registry: Option<&str>, printer: &Printer) -> Res
             "email": me.email,
             "is_admin": me.is_admin,
             "publishers": me.publishers,
+            "token_store": token_store,
         }))?;
     } else {
         printer.line(&format!("{} on {}", me.username, remote.registry))?;
