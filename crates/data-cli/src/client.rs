@@ -44,6 +44,10 @@ pub enum ClientError {
     },
     #[error("the connection to the registry failed")]
     Http(#[source] reqwest::Error),
+    /// An answer that breaks the protocol (a 304 to a request without an
+    /// ETag, a file list with an unsafe path...): the server's fault.
+    #[error("{0}")]
+    Misbehaved(String),
 }
 
 pub type ClientResult<T> = Result<T, ClientError>;

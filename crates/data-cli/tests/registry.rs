@@ -26,7 +26,7 @@ fn login_whoami_logout_and_the_credentials_file() {
 
     // A bad token is refused with what to do, and not stored.
     let bad = alice.data(&["login", "--token", "dpm_0000"], None);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.status.code(), Some(4));
     let message = text(&bad.stderr);
     assert!(
         message.contains("not valid") && message.contains("data login"),
@@ -96,7 +96,7 @@ fn republishing_sends_no_bytes_and_needs_force() {
     let first = alice.json(&["publish", "--yes"], Some(&dir));
     assert!(first["bytes_sent"].as_u64().unwrap() > 0);
     let again = alice.data(&["publish", "--yes"], Some(&dir));
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(again.status.code(), Some(4));
     assert!(
         text(&again.stderr).contains("already published: use --force"),
         "{}",
@@ -120,7 +120,7 @@ fn tags_conflict_unless_forced_and_private_packages_stay_private() {
     let tagged = alice.json(&["tag", "v1", "--revision", "1"], Some(&dir));
     assert_eq!(tagged["revision"], 1);
     let conflict = alice.data(&["tag", "v1"], Some(&dir));
-    assert_eq!(conflict.status.code(), Some(2));
+    assert_eq!(conflict.status.code(), Some(4));
     assert!(
         text(&conflict.stderr).contains("--force"),
         "{}",
@@ -133,7 +133,7 @@ fn tags_conflict_unless_forced_and_private_packages_stay_private() {
 
     // Bob sees nothing of it, nor does anyone without a token.
     let hidden = bob.data(&["tags", "alice/language-codes"], None);
-    assert_eq!(hidden.status.code(), Some(2));
+    assert_eq!(hidden.status.code(), Some(4));
     assert!(
         text(&hidden.stderr).contains("no package"),
         "{}",
@@ -142,7 +142,7 @@ fn tags_conflict_unless_forced_and_private_packages_stay_private() {
     let (status, _) = registry.get_bytes("/alice/language-codes/datapackage.json");
     assert_eq!(status, 404);
     let bob_tag = bob.data(&["tag", "v2", "--package", "alice/language-codes"], None);
-    assert_eq!(bob_tag.status.code(), Some(2));
+    assert_eq!(bob_tag.status.code(), Some(4));
 }
 
 #[test]
@@ -336,7 +336,7 @@ fn a_server_that_stops_mid_upload_and_a_retry_that_completes() {
             ("DATA_TOKEN", token.as_str()),
         ],
     );
-    assert_eq!(cut.status.code(), Some(2), "{}", text(&cut.stdout));
+    assert_eq!(cut.status.code(), Some(3), "{}", text(&cut.stdout));
     let message = text(&cut.stderr);
     assert!(message.contains("error"), "{message}");
 

@@ -251,7 +251,7 @@ fn info_and_cat_read_packages_on_the_registry() {
     assert_eq!(no_resource.status.code(), Some(2));
     assert!(text(&no_resource.stderr).contains("no resource \"nope\""));
     let no_package = alice.data(&["info", "alice/nope"], None);
-    assert_eq!(no_package.status.code(), Some(2));
+    assert_eq!(no_package.status.code(), Some(4));
     let message = text(&no_package.stderr);
     assert!(message.contains("no package alice/nope"), "{message}");
 }
@@ -343,13 +343,13 @@ fn delete_hides_undelete_restores_and_purge_needs_yes_off_a_terminal() {
 
     // Only owners may delete.
     let refused = bob.data(&["delete", "alice/language-codes"], None);
-    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(refused.status.code(), Some(4));
 
     let deleted = alice.json(&["delete", "alice/language-codes"], None);
     assert_eq!(deleted["deleted"], true);
     for user in [&alice, &bob] {
         let gone = get(user);
-        assert_eq!(gone.status.code(), Some(2));
+        assert_eq!(gone.status.code(), Some(4));
         let message = text(&gone.stderr);
         assert!(
             message.contains("no package alice/language-codes"),
@@ -380,18 +380,18 @@ fn delete_hides_undelete_restores_and_purge_needs_yes_off_a_terminal() {
     );
     assert!(get(&alice).status.success());
     let bob_purge = bob.data(&["purge", "alice/language-codes", "--yes"], None);
-    assert_eq!(bob_purge.status.code(), Some(2));
+    assert_eq!(bob_purge.status.code(), Some(4));
     assert!(get(&alice).status.success());
 
     let purged = alice.json(&["purge", "alice/language-codes", "--yes"], None);
     assert_eq!(purged["purged"], true);
     let gone = get(&alice);
-    assert_eq!(gone.status.code(), Some(2));
+    assert_eq!(gone.status.code(), Some(4));
     // Purged is gone for the owner too: nothing to restore.
     let info = alice.data(&["info", "alice/language-codes"], None);
-    assert_eq!(info.status.code(), Some(2));
+    assert_eq!(info.status.code(), Some(4));
     let undelete = alice.data(&["undelete", "alice/language-codes"], None);
-    assert_eq!(undelete.status.code(), Some(2));
+    assert_eq!(undelete.status.code(), Some(4));
 
     // Without an account: what to do.
     let anonymous = alice.data(&["logout"], None);

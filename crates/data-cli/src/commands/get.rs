@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::cache::{self, BlobState, Cache, Manifest, MANIFEST_FORMAT};
 use crate::cli::GetArgs;
-use crate::client::{Client, Descriptor, Selector};
+use crate::client::{Client, ClientError, Descriptor, Selector};
 use crate::commands::Status;
 use crate::printer::Printer;
 use crate::progress;
@@ -272,8 +272,9 @@ fn fetch_manifest(
         client.descriptor_with_revision(&spec.owner, &spec.name, &spec.selector, etag)?;
     let (text, etag, revision) = match answer {
         Descriptor::NotModified => {
-            let manifest = cached
-                .context("the registry answered 304 Not Modified to a request that had no ETag")?;
+            let manifest = cached.ok_or_else(|| {
+                misbehaved("the registry answered 304 Not Modified to a request that had no ETag")
+            })?;
             match answered_revision {
                 // The ETag is the descriptor's: a newer revision with the
                 // same descriptor (new data only) answers 304 too. The
@@ -289,9 +290,9 @@ fn fetch_manifest(
             etag,
             revision,
         } => {
-            let revision = revision.context(
+            let revision = revision.ok_or_else(|| misbehaved(
                 "the registry did not say which revision it sent (no X-Data-Revision header): is it a data registry?",
-            )?;
+            ))?;
             (text, etag, revision)
         }
     };
@@ -323,29 +324,38 @@ fn fetch_manifest(
 
 /// Refuses a file list that could write outside the folder, or over the
 /// descriptor: the registry checks it, and so do we.
-fn check_files(files: &[PackageFile]) -> Result<()> {
+fn check_files(files: &[PackageFile]) -> Result<(), ClientError> {
     let mut paths = HashSet::new();
     for file in files {
         let path = file.path.as_str();
         datapackage::validate::safe_relative_path(path)
-            .map_err(|e| anyhow::anyhow!("the registry lists an unsafe file path: {e}"))?;
+            .map_err(|e| misbehaved(format!("the registry lists an unsafe file path: {e}")))?;
         if datapackage::is_url(path) {
-            bail!("the registry lists a URL, {path:?}, as a file of the package");
+            return Err(misbehaved(format!(
+                "the registry lists a URL, {path:?}, as a file of the package"
+            )));
         }
         if path == DESCRIPTOR || path.split('/').any(|s| s == ".") {
-            bail!("the registry lists an unsafe file path: {path:?}");
+            return Err(misbehaved(format!(
+                "the registry lists an unsafe file path: {path:?}"
+            )));
         }
         if !cache::is_sha256_hex(&file.sha256) {
-            bail!(
+            return Err(misbehaved(format!(
                 "the registry lists {path:?} with {:?}, which is not a SHA-256",
                 file.sha256
-            );
+            )));
         }
         if !paths.insert(path) {
-            bail!("the registry lists {path:?} twice");
+            return Err(misbehaved(format!("the registry lists {path:?} twice")));
         }
     }
     Ok(())
+}
+
+/// The error for an answer no registry should give.
+fn misbehaved(what: impl Into<String>) -> ClientError {
+    ClientError::Misbehaved(what.into())
 }
 
 /// Downloads the blobs the cache lacks, each into a temporary file that is

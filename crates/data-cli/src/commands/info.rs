@@ -168,7 +168,10 @@ fn remote(
         .descriptor_with_revision(&spec.owner, &spec.name, &selector, None)
         .with_context(|| format!("failed to fetch the descriptor of {what}"))?;
     let Descriptor::Fetched { text, .. } = descriptor else {
-        anyhow::bail!("the registry answered 304 Not Modified to a request without an ETag");
+        return Err(crate::client::ClientError::Misbehaved(
+            "the registry answered 304 Not Modified to a request without an ETag".into(),
+        )
+        .into());
     };
     let package: Package = datapackage::io::descriptor_from_value(
         &serde_json::from_str(&text).context("the registry sent a descriptor that is not JSON")?,

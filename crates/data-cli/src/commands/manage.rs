@@ -75,6 +75,10 @@ pub fn purge(args: &PurgeArgs, registry: Option<&str>, printer: &Printer) -> Res
             .interact()
             .context("failed to read the answer")?;
         if !sure {
+            // --json still gets its one document.
+            if args.json.json {
+                printer.json(&json!({"owner": owner, "name": name, "purged": false}))?;
+            }
             printer.status("nothing purged");
             return Ok(Status::Failure);
         }

@@ -274,12 +274,16 @@ pub fn run(
     };
     let published = match client.publish(&publisher, &name, &request) {
         Ok(published) => published,
-        Err(ClientError::Api {
-            code: ErrorCode::Conflict,
-            message,
-            ..
-        }) if !args.force && message.contains("force") => {
-            bail!("{publisher}/{name} is already published: use --force to make a new revision")
+        // The refusal stays underneath, so the exit code says "refused".
+        Err(
+            e @ ClientError::Api {
+                code: ErrorCode::Conflict,
+                ..
+            },
+        ) if !args.force && e.to_string().contains("force") => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "{publisher}/{name} is already published: use --force to make a new revision"
+            )));
         }
         Err(e) => return Err(e.into()),
     };

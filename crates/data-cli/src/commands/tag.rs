@@ -51,14 +51,17 @@ pub fn tag(args: &TagArgs, registry: Option<&str>, printer: &Printer) -> Result<
     };
     let tag = match client.create_tag(&owner, &name, &request) {
         Ok(tag) => tag,
-        Err(ClientError::Api {
-            code: ErrorCode::Conflict,
-            ..
-        }) if !args.force => {
-            bail!(
+        // The refusal stays underneath, so the exit code says "refused".
+        Err(
+            e @ ClientError::Api {
+                code: ErrorCode::Conflict,
+                ..
+            },
+        ) if !args.force => {
+            return Err(anyhow::Error::new(e).context(format!(
                 "{owner}/{name} already has a tag {:?}: use --force to move it",
                 args.name
-            )
+            )));
         }
         Err(e) => return Err(e.into()),
     };
