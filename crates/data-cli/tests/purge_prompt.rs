@@ -15,17 +15,9 @@ const PROMPT: &str = "Destroy alice/language-codes and every revision for good?"
 
 /// `data purge ARGS` as `user`, on a pseudo-terminal.
 fn purge_on_a_terminal(user: &User, args: &[&str]) -> PtySession {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_data"));
-    command
-        .arg("purge")
-        .args(args)
-        .current_dir(user.home.path())
-        .env("DPM_HOME", user.home.path().join("dpm"))
-        .env("DATA_REGISTRY", &user.registry)
-        .env_remove("DATA_TOKEN")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    rexpect::session::spawn_command(command, Some(60_000)).expect("spawn")
+    let mut all = vec!["purge"];
+    all.extend_from_slice(args);
+    user.on_terminal(&all)
 }
 
 /// Waits for the end; the exit code.

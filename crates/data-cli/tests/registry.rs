@@ -241,15 +241,7 @@ fn interactive_push_asks_for_names_and_types_and_takes_the_answers() {
     let alice = registry.user("alice");
     let file = alice.home.path().join("prices.csv");
     std::fs::write(&file, "a,b\n1,x\n2,y\n3,z\n").unwrap();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_data"));
-    command
-        .args(["push", file.to_str().unwrap()])
-        .current_dir(alice.home.path())
-        .env("DPM_HOME", alice.home.path().join("dpm"))
-        .env("DATA_REGISTRY", &registry.url)
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    let mut session = rexpect::session::spawn_command(command, Some(60_000)).expect("spawn");
+    let mut session = alice.on_terminal(&["push", file.to_str().unwrap()]);
     session
         .exp_string("are these field names right?")
         .expect("names prompt");

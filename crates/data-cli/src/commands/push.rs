@@ -7,11 +7,12 @@
 //! `DIR/.data/`, so the next push of changed files reuses them.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use ::validate::{FileOptions, InferOptions, Report, ValidateOptions};
+use ::validate::detect::{Basis, Format};
+use ::validate::{FileOptions, InferOptions, Report, Task, ValidateOptions};
 use anyhow::{bail, Context, Result};
 use datapackage::{FieldType, Inline, Resource, ResourcePath};
 use registry_api::package::PublishRequest;
@@ -174,6 +175,8 @@ pub fn run(
     let path = &args.path;
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // A lone file's type where its name did not settle it.
+    let mut chosen_format = None;
     let (dir, sources, folder) = if meta.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .with_context(|| format!("failed to list {}", path.display()))?
@@ -199,11 +202,9 @@ pub fn run(
             .collect::<Vec<_>>();
         (path.clone(), sources, true)
     } else {
-        if !is_data_file(path) {
-            bail!(
-                "{} is not a data file this tool reads: push CSV, TSV, XLSX, XLS, ODS, JSON or NDJSON (optionally .gz), or a folder of them",
-                path.display()
-            );
+        // 1: the type, by the name, then the content; asked when unsure.
+        if args.read.format.is_none() {
+            chosen_format = choose_format(path, ask, printer)?;
         }
         let name = path
             .file_name()
@@ -264,7 +265,10 @@ pub fn run(
         .or(remote.publisher.clone())
         .context("no publisher: pass --publisher, or log in with `data login`")?;
 
-    let read = read_options(&args.read)?;
+    let mut read = read_options(&args.read)?;
+    if chosen_format.is_some() {
+        read.format = chosen_format;
+    }
     let bars = Bars::new(no_progress);
     let started = Instant::now();
     let mut resources = Vec::new();
@@ -298,6 +302,14 @@ pub fn run(
             continue;
         }
         // 1-4: detect, read the head, infer (or reuse what was decided).
+        let mut validate_options = ValidateOptions {
+            threads: threads(None),
+            ..ValidateOptions::default()
+        };
+        validate_options.infer.missing_values = vec![String::new()];
+        // Validation already done by the read that inferred the types; it
+        // stands while the person changes nothing.
+        let mut checked: Option<Task> = None;
         let kept = decisions
             .files
             .get(&source.name)
@@ -315,14 +327,33 @@ pub fn run(
                 if ask && read.sheet.is_none() {
                     read.sheet = choose_sheet(&source.local)?;
                 }
-                let described = ::validate::describe_path(
+                let strict = InferOptions::strict(None);
+                // One read infers the types from every row, validates the
+                // rows and hashes the bytes.
+                let (described, task) = ::validate::describe_and_validate(
                     &source.local,
                     &read,
-                    &InferOptions::strict(None),
-                    threads(None),
+                    &strict.missing_values,
+                    &validate_options,
                     &bars,
                 )
                 .with_context(|| format!("failed to read {}", source.local.display()))?;
+                let described = match described {
+                    Some(described) => {
+                        checked = Some(task);
+                        described
+                    }
+                    // The read stopped early (a bad byte, too many errors):
+                    // infer on its own; the validation below says why.
+                    None => ::validate::describe_path(
+                        &source.local,
+                        &read,
+                        &strict,
+                        threads(None),
+                        &bars,
+                    )
+                    .with_context(|| format!("failed to read {}", source.local.display()))?,
+                };
                 for notice in &described.notices {
                     printer.status(&format!("{}: {notice}", source.name));
                 }
@@ -330,7 +361,11 @@ pub fn run(
                 resource.path = Some(ResourcePath::One(source.name.clone()));
                 print_detected(printer, &source.name, &resource, &described.examples);
                 if ask {
+                    let inferred = resource.clone();
                     review(&mut resource, &source.name, printer)?;
+                    if resource != inferred {
+                        checked = None;
+                    }
                 }
                 resource
             }
@@ -347,29 +382,34 @@ pub fn run(
                     "{}: publishing a copy with the new field names as its header row",
                     source.name
                 ));
+                checked = None;
                 copy
             }
             None => source.local.clone(),
         };
         locals.push(local.clone());
-        // 5: validate the file against its schema.
-        let schema = resource.schema.as_ref().and_then(Inline::inline).cloned();
-        let mut file_read = read.clone();
-        if let Some(dialect) = resource.dialect.as_ref().and_then(Inline::inline) {
-            if file_read.sheet.is_none() {
-                file_read.sheet = dialect.sheet_name.clone();
+        // 5: validate the file against its schema (unless done above).
+        let task = match checked {
+            Some(task) => task,
+            None => {
+                let schema = resource.schema.as_ref().and_then(Inline::inline).cloned();
+                let mut file_read = read.clone();
+                if let Some(dialect) = resource.dialect.as_ref().and_then(Inline::inline) {
+                    if file_read.sheet.is_none() {
+                        file_read.sheet = dialect.sheet_name.clone();
+                    }
+                }
+                let options = FileOptions {
+                    read: file_read,
+                    schema,
+                };
+                ::validate::validate_file(&local, &options, &validate_options, &bars)
             }
+        };
+        // The validating read hashed the bytes: the upload need not.
+        if let (Some(sha256), Some(bytes)) = (&task.stats.sha256, task.stats.bytes) {
+            known.insert(local.clone(), (sha256.clone(), bytes));
         }
-        let options = FileOptions {
-            read: file_read,
-            schema,
-        };
-        let mut validate_options = ValidateOptions {
-            threads: threads(None),
-            ..ValidateOptions::default()
-        };
-        validate_options.infer.missing_values = vec![String::new()];
-        let task = ::validate::validate_file(&local, &options, &validate_options, &bars);
         tasks.push(task);
         resources.push(resource);
     }
@@ -768,6 +808,100 @@ fn renamed_copy_path(local: &Path, resource: &Resource, into: &Path) -> Result<P
 
 /// A workbook with several sheets: which one (None: not a workbook, or
 /// only one sheet).
+/// The format of a lone file whose name does not settle it: a missing or
+/// vague extension (`.txt`, `.dat`), or content that contradicts the name.
+/// On a terminal the person picks, the content's answer first; elsewhere
+/// the content's answer is taken and said. `None`: the name settles it.
+/// Content that is no table at all is refused, naming the formats read.
+fn choose_format(path: &Path, ask: bool, printer: &Printer) -> Result<Option<Format>> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(64 * 1024).read_to_end(&mut head))
+        .with_context(|| format!("failed to read {}", path.display()))?;
+    let detected = ::validate::detect::detect_format(path, &head)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot push {}", path.display()))?;
+    if detected.basis == Basis::Extension {
+        return Ok(None);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let why = detected.mismatch.clone().unwrap_or_else(|| {
+        format!(
+            "{name}: its name does not say its type; its content reads as {}",
+            detected.format.as_str().to_ascii_uppercase()
+        )
+    });
+    let tabular = detected.compression.is_some() || looks_tabular(&head, detected.format);
+    if !ask {
+        if !tabular {
+            bail!(
+                "{name}: its name does not say its type and its content does not look like a table (one column of text): pass --format csv to push it anyway; supported types: CSV, TSV, XLSX, XLS, ODS, JSON, NDJSON"
+            );
+        }
+        printer.status(&format!("{why} (pass --format to read it otherwise)"));
+        return Ok(Some(detected.format));
+    }
+    printer.status(&why);
+    if !tabular {
+        printer.status(&format!(
+            "{name}: the content does not look like a table (one column of text)"
+        ));
+    }
+    let mut choices = vec![detected.format];
+    choices.extend(Format::ALL.iter().filter(|f| **f != detected.format));
+    let items: Vec<String> = choices
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let label = f.as_str().to_ascii_uppercase();
+            if i == 0 {
+                format!("{label} (what the content looks like)")
+            } else {
+                label
+            }
+        })
+        .collect();
+    let chosen = dialoguer::Select::new()
+        .with_prompt(format!("Read {name} as"))
+        .items(&items)
+        .default(0)
+        .interact()
+        .context("failed to read the answer")?;
+    Ok(Some(choices[chosen]))
+}
+
+/// Whether text that content detection called CSV or TSV has the shape of
+/// a table: at least two rows of the same width, two columns or more.
+/// (Prose reads as one-column CSV; that is no reason to publish it.)
+fn looks_tabular(head: &[u8], format: Format) -> bool {
+    if !format.is_delimited() {
+        return true;
+    }
+    let text = String::from_utf8_lossy(head);
+    // The head may end mid-row: only whole lines count.
+    let text = text.rsplit_once('\n').map_or(&*text, |(whole, _)| whole);
+    let dialect = ::validate::detect::sniff_dialect(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(dialect.delimiter)
+        .from_reader(text.as_bytes());
+    let widths: Vec<usize> = reader
+        .byte_records()
+        .take(100)
+        .map_while(Result::ok)
+        .map(|r| r.len())
+        .collect();
+    let Some(&first) = widths.first() else {
+        return false;
+    };
+    let agreeing = widths.iter().filter(|&&w| w == first).count();
+    first >= 2 && widths.len() >= 2 && agreeing * 10 >= widths.len() * 8
+}
+
 fn choose_sheet(path: &Path) -> Result<Option<String>> {
     let lower = path.to_string_lossy().to_ascii_lowercase();
     if ![".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"]

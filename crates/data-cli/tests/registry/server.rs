@@ -149,15 +149,23 @@ pub struct User {
 }
 
 impl User {
-    /// Runs `data ARGS` in `cwd` (default: the user's home).
-    pub fn data(&self, args: &[&str], cwd: Option<&Path>) -> Output {
-        let output = Command::new(env!("CARGO_BIN_EXE_data"))
+    /// `data ARGS` in `cwd` (default: the user's home), as this user.
+    pub fn command(&self, args: &[&str], cwd: Option<&Path>) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_data"));
+        command
             .args(args)
             .current_dir(cwd.unwrap_or(self.home.path()))
             .env("DPM_HOME", self.home.path().join("dpm"))
             .env("DATA_REGISTRY", &self.registry)
             .env_remove("DATA_TOKEN")
-            .env("NO_COLOR", "1")
+            .env("NO_COLOR", "1");
+        command
+    }
+
+    /// Runs `data ARGS` in `cwd` (default: the user's home).
+    pub fn data(&self, args: &[&str], cwd: Option<&Path>) -> Output {
+        let output = self
+            .command(args, cwd)
             .stdin(Stdio::null())
             .output()
             .expect("run data");
@@ -172,19 +180,20 @@ impl User {
 
     /// `data ARGS` with extra environment variables.
     pub fn data_env(&self, args: &[&str], cwd: Option<&Path>, env: &[(&str, &str)]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_data"));
-        command
-            .args(args)
-            .current_dir(cwd.unwrap_or(self.home.path()))
-            .env("DPM_HOME", self.home.path().join("dpm"))
-            .env("DATA_REGISTRY", &self.registry)
-            .env_remove("DATA_TOKEN")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
+        let mut command = self.command(args, cwd);
+        command.stdin(Stdio::null());
         for (name, value) in env {
             command.env(name, value);
         }
         command.output().expect("run data")
+    }
+
+    /// `data ARGS` on a pseudo-terminal, for answering its prompts.
+    #[cfg(unix)]
+    pub fn on_terminal(&self, args: &[&str]) -> rexpect::session::PtySession {
+        let mut command = self.command(args, None);
+        command.env("TERM", "xterm");
+        rexpect::session::spawn_command(command, Some(60_000)).expect("spawn data on a pty")
     }
 
     /// `data ARGS --json`, which must succeed; its JSON.

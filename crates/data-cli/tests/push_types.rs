@@ -1,0 +1,128 @@
+//! `data push` of a file whose name does not settle its type: the content
+//! decides, the person is told (and asked, on a terminal), and content that
+//! is no table is refused. Against a real `data-registry` process.
+
+#[allow(dead_code)]
+#[path = "registry/server.rs"]
+mod server;
+
+use serde_json::Value;
+use server::{text, Registry};
+
+fn descriptor(registry: &Registry, owner_name: &str) -> Value {
+    let (status, bytes) = registry.get_bytes(&format!("/{owner_name}/datapackage.json"));
+    assert_eq!(status, 200, "{}", text(&bytes));
+    serde_json::from_slice(&bytes).expect("descriptor JSON")
+}
+
+#[test]
+fn a_file_without_an_extension_is_read_by_its_content_and_the_person_told() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let file = alice.home.path().join("measurements");
+    std::fs::write(&file, "station,reading\nA,1.5\nB,2.25\nC,3\n").unwrap();
+    let out = alice.data(&["push", file.to_str().unwrap(), "--yes", "--json"], None);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("its name does not say its type; its content reads as CSV"),
+        "{stderr}"
+    );
+    let published = descriptor(&registry, "alice/measurements");
+    let resource = &published["resources"][0];
+    assert_eq!(resource["format"], "csv");
+    assert_eq!(resource["schema"]["fields"][1]["type"], "number");
+}
+
+#[test]
+fn content_that_contradicts_the_name_is_said_and_followed() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    // An Excel workbook saved under a .csv name.
+    let workbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../validate/tests/fixtures/spreadsheets/sheets.xlsx");
+    let file = alice.home.path().join("report.csv");
+    std::fs::copy(&workbook, &file).unwrap();
+    let out = alice.data(&["push", file.to_str().unwrap(), "--yes"], None);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("report.csv is an XLSX workbook despite its .csv extension"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pass --format to read it otherwise"),
+        "{stderr}"
+    );
+    let published = descriptor(&registry, "alice/report");
+    assert_eq!(published["resources"][0]["format"], "xlsx", "{published}");
+}
+
+#[test]
+fn text_that_is_no_table_is_refused_unless_a_format_is_given() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let file = alice.home.path().join("notes.txt");
+    std::fs::write(&file, "Remember to check the gauges on Monday.\n").unwrap();
+    let refused = alice.data(&["push", file.to_str().unwrap(), "--yes"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("does not look like a table"), "{stderr}");
+    assert!(stderr.contains("CSV, TSV, XLSX"), "{stderr}");
+    let (status, _) = registry.get_bytes("/alice/notes/datapackage.json");
+    assert_eq!(status, 404, "nothing published");
+
+    // Binary content is refused, whatever is asked.
+    let binary = alice.home.path().join("blob.bin");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+    let refused = alice.data(&["push", binary.to_str().unwrap(), "--yes"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("supported formats"),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    // Told what it is, the same text is published as a one-column table.
+    let out = alice.data(
+        &["push", file.to_str().unwrap(), "--yes", "--format", "csv"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// On a terminal the person is asked, the content's answer first.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_the_type_is_asked_when_the_name_does_not_say() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let file = alice.home.path().join("readings.dat");
+    std::fs::write(&file, "when\tlevel\n2024-01-01\t3\n2024-01-02\t4\n").unwrap();
+    let mut session = alice.on_terminal(&["push", file.to_str().unwrap()]);
+    session
+        .exp_string("its content reads as TSV")
+        .expect("told what was found");
+    session.exp_string("Read readings.dat as").expect("asked");
+    // The first choice is what the content looks like.
+    session.send("\r").expect("enter");
+    session.flush().expect("flush");
+    session
+        .exp_string("are these field names right?")
+        .expect("names prompt");
+    session.send("y").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("keep these types?")
+        .expect("types prompt");
+    session.send("y").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("pushed alice/readings revision 1")
+        .expect("pushed");
+    session.exp_eof().expect("exit");
+    let published = descriptor(&registry, "alice/readings");
+    let resource = &published["resources"][0];
+    assert_eq!(resource["format"], "tsv");
+    assert_eq!(resource["schema"]["fields"][0]["type"], "date");
+}
