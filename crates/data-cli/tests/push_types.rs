@@ -126,3 +126,60 @@ fn on_a_terminal_the_type_is_asked_when_the_name_does_not_say() {
     assert_eq!(resource["format"], "tsv");
     assert_eq!(resource["schema"]["fields"][0]["type"], "date");
 }
+
+/// A workbook of several sheets on a terminal: the sheet is asked, and
+/// data with errors asks whether to push anyway; "no" publishes nothing,
+/// "yes" publishes the chosen sheet.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_the_sheet_is_chosen_and_errors_ask_before_pushing() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let workbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../validate/tests/fixtures/spreadsheets/sheets.xlsx");
+    let file = alice.home.path().join("workbook.xlsx");
+    std::fs::copy(&workbook, &file).unwrap();
+
+    for push_anyway in [false, true] {
+        let mut session = alice.on_terminal(&["push", file.to_str().unwrap()]);
+        session
+            .exp_string("has 2 sheets: which one?")
+            .expect("sheet prompt");
+        // The second sheet, "sparse": its labels are blank, a row is blank.
+        session.send("\x1b[B").expect("down");
+        session.send("\r").expect("enter");
+        session.flush().expect("flush");
+        session
+            .exp_string("are these field names right?")
+            .expect("names prompt");
+        session.send("y").expect("answer");
+        session.flush().expect("flush");
+        session
+            .exp_string("keep these types?")
+            .expect("types prompt");
+        session.send("y").expect("answer");
+        session.flush().expect("flush");
+        session.exp_string("blank-row").expect("the report");
+        session
+            .exp_string("The data has errors. Push anyway?")
+            .expect("push anyway prompt");
+        session
+            .send(if push_anyway { "y" } else { "n" })
+            .expect("answer");
+        session.flush().expect("flush");
+        if push_anyway {
+            session
+                .exp_string("pushed alice/workbook revision 1")
+                .expect("pushed");
+            session.exp_eof().expect("exit");
+        } else {
+            session.exp_string("not pushed").expect("refused");
+            session.exp_eof().expect("exit");
+            let (status, _) = registry.get_bytes("/alice/workbook/datapackage.json");
+            assert_eq!(status, 404, "nothing published after a no");
+        }
+    }
+    let published = descriptor(&registry, "alice/workbook");
+    let resource = &published["resources"][0];
+    assert_eq!(resource["dialect"]["sheetName"], "sparse", "{published}");
+}
