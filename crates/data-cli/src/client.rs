@@ -2,7 +2,7 @@
 //! types of `registry-api`, and errors that keep the server's code and
 //! message. Tokens go only to the registry, never to a presigned URL.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -12,9 +12,11 @@ use registry_api::package::{
     CreateTagRequest, PackageInfo, PublishRequest, PublishResponse, Tag, TagList,
 };
 use registry_api::{ErrorBody, ErrorCode};
-use reqwest::blocking::{Body, RequestBuilder, Response};
+use reqwest::blocking::{RequestBuilder, Response};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+
+use crate::send_file;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -199,33 +201,37 @@ impl Client {
         path: &Path,
         on_read: Box<dyn Fn(u64) + Send>,
     ) -> ClientResult<()> {
-        let file = std::fs::File::open(path).map_err(|source| ClientError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let reader = CountingReader {
-            inner: file,
-            on_read,
-        };
         let upload = &missing.upload;
         let method = reqwest::Method::from_bytes(upload.method.as_bytes())
             .map_err(|_| unexpected(StatusCode::OK, &upload.url, upload.method.as_bytes()))?;
-        let mut request = self
-            .http
-            .request(method, &upload.url)
-            .body(Body::sized(reader, missing.size));
-        for (name, value) in &upload.headers {
-            request = request.header(name, value);
-        }
-        if upload.needs_auth {
-            request = self.authed(request);
-        }
-        let response = self.send(request, &upload.url)?;
-        let status = response.status();
-        if !status.is_success() {
-            let url = response.url().to_string();
-            let bytes = response.bytes().map_err(ClientError::Http)?;
-            return Err(api_error(status, &url, &bytes));
+        let request = send_file::Request {
+            method,
+            url: &upload.url,
+            headers: &upload.headers,
+            // The token goes only to the registry, never to a presigned URL.
+            bearer: self.token.as_deref().filter(|_| upload.needs_auth),
+        };
+        let answer =
+            send_file::send_file(&request, path, missing.size, on_read).map_err(|e| match e {
+                send_file::SendError::File(source) => ClientError::Io {
+                    path: path.display().to_string(),
+                    source,
+                },
+                send_file::SendError::Http(source)
+                    if source.is_connect() || source.is_timeout() =>
+                {
+                    ClientError::Connect {
+                        url: self.base.clone(),
+                        source,
+                    }
+                }
+                send_file::SendError::Http(source) => ClientError::Http(source),
+                send_file::SendError::Header(name) => ClientError::Misbehaved(format!(
+                    "the registry asked for an upload header that is not valid HTTP: {name:?}"
+                )),
+            })?;
+        if !answer.status.is_success() {
+            return Err(api_error(answer.status, &answer.url, &answer.body));
         }
         if let Some(complete) = &upload.complete_url {
             let response = self.send(self.authed(self.http.post(complete)), complete)?;
@@ -429,19 +435,5 @@ fn api_error(status: StatusCode, url: &str, bytes: &[u8]) -> ClientError {
             }
         }
         Err(_) => unexpected(status, url, bytes),
-    }
-}
-
-/// Tells `on_read` of the bytes reqwest reads from a file.
-struct CountingReader<R> {
-    inner: R,
-    on_read: Box<dyn Fn(u64) + Send>,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        (self.on_read)(n as u64);
-        Ok(n)
     }
 }

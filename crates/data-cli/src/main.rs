@@ -6,6 +6,7 @@ mod client;
 mod commands;
 mod printer;
 mod progress;
+mod send_file;
 mod settings;
 
 use std::process::ExitCode;

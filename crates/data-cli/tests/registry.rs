@@ -403,3 +403,45 @@ fn pushing_a_url_records_the_remote_file_without_storing_it() {
         text(&missing.stderr)
     );
 }
+
+/// With blobs on S3 the client sends and fetches the bytes itself, through
+/// presigned URLs (`DATA_REGISTRY_TEST_S3=s3://BUCKET` and the `AWS_*`
+/// variables; skipped without them).
+#[test]
+#[allow(clippy::print_stderr)]
+fn with_blobs_on_s3_the_client_uploads_and_downloads_through_presigned_urls() {
+    let Ok(base) = std::env::var("DATA_REGISTRY_TEST_S3") else {
+        eprintln!("skipped: DATA_REGISTRY_TEST_S3 is not set (s3://BUCKET of an S3-compatible server, with AWS_ENDPOINT_URL and keys)");
+        return;
+    };
+    let prefix = format!(
+        "cli-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let registry =
+        Registry::start_with_storage(&format!("{}/{prefix}", base.trim_end_matches('/')));
+    let alice = registry.user("alice");
+    let file = alice.home.path().join("readings.csv");
+    let mut rows = String::from("id,level\n");
+    for i in 0..50_000 {
+        rows.push_str(&format!("{i},{}.25\n", i % 97));
+    }
+    std::fs::write(&file, &rows).unwrap();
+    let pushed = alice.json(&["push", file.to_str().unwrap(), "--yes"], None);
+    assert_eq!(pushed["bytes_sent"], rows.len());
+
+    let out = alice.home.path().join("fetched");
+    let got = alice.data(
+        &["get", "alice/readings", "--out", out.to_str().unwrap()],
+        None,
+    );
+    assert!(got.status.success(), "{}", text(&got.stderr));
+    assert_eq!(
+        std::fs::read(out.join("readings.csv")).unwrap(),
+        rows.as_bytes()
+    );
+}

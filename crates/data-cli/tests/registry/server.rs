@@ -46,13 +46,23 @@ impl Drop for Registry {
 impl Registry {
     /// Starts a registry on a free port and waits for its "listening" line.
     pub fn start() -> Registry {
-        Registry::start_in(tempfile::tempdir().expect("tempdir"), None)
+        Registry::start_in(tempfile::tempdir().expect("tempdir"), None, None)
+    }
+
+    /// Starts a registry whose blobs are in `storage` (`s3://BUCKET/PREFIX`,
+    /// with the `AWS_*` variables of the environment).
+    pub fn start_with_storage(storage: &str) -> Registry {
+        Registry::start_in(tempfile::tempdir().expect("tempdir"), None, Some(storage))
     }
 
     /// Starts a registry that tells clients to reach it at `public_url`
     /// (a proxy in front of it, say).
     pub fn start_behind(public_url: &str) -> Registry {
-        Registry::start_in(tempfile::tempdir().expect("tempdir"), Some(public_url))
+        Registry::start_in(
+            tempfile::tempdir().expect("tempdir"),
+            Some(public_url),
+            None,
+        )
     }
 
     /// Stops this registry (SIGKILL: no graceful end) and starts another on
@@ -61,7 +71,7 @@ impl Registry {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("tempdir"));
-        Registry::start_in(dir, None)
+        Registry::start_in(dir, None, None)
     }
 
     pub fn pid(&self) -> u32 {
@@ -72,7 +82,11 @@ impl Registry {
         self.dir.path().join("registry-data")
     }
 
-    fn start_in(dir: tempfile::TempDir, public_url: Option<&str>) -> Registry {
+    fn start_in(
+        dir: tempfile::TempDir,
+        public_url: Option<&str>,
+        storage: Option<&str>,
+    ) -> Registry {
         let mut command = Command::new(registry_binary());
         command
             .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
@@ -80,10 +94,13 @@ impl Registry {
         if let Some(url) = public_url {
             command.args(["--public-url", url]);
         }
+        match storage {
+            Some(storage) => command.env("DATA_REGISTRY_STORAGE", storage),
+            None => command.env_remove("DATA_REGISTRY_STORAGE"),
+        };
         let mut child = command
             .env("DATA_REGISTRY_LOG", "info")
             .env_remove("DATABASE_URL")
-            .env_remove("DATA_REGISTRY_STORAGE")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
