@@ -91,6 +91,58 @@ pub enum UploadError {
     Store(#[from] object_store::Error),
 }
 
+/// SHA-256 on a thread of its own, fed the chunks as they arrive, so the
+/// task receiving an upload only reads the socket and queues the writes
+/// (hashing inline made the server's receive loop the slowest part of an
+/// upload: about 1.5 s for 1 GB against 0.9 s of hashing).
+struct BackgroundHash {
+    chunks: Option<tokio::sync::mpsc::Sender<Bytes>>,
+    digest: Option<tokio::sync::oneshot::Receiver<String>>,
+}
+
+impl BackgroundHash {
+    fn start() -> BackgroundHash {
+        // A few MB queued at most: the hasher is faster than loopback.
+        let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(256);
+        let (done, digest) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut hasher = Sha256::new();
+            while let Some(chunk) = queue.blocking_recv() {
+                hasher.update(&chunk);
+            }
+            let _ = done.send(hex::encode(hasher.finalize()));
+        });
+        BackgroundHash {
+            chunks: Some(chunks),
+            digest: Some(digest),
+        }
+    }
+
+    async fn update(&mut self, chunk: Bytes) -> Result<(), UploadError> {
+        let sent = match &self.chunks {
+            Some(chunks) => chunks.send(chunk).await.is_ok(),
+            None => false,
+        };
+        if sent {
+            Ok(())
+        } else {
+            Err(UploadError::Body("the hashing thread stopped".into()))
+        }
+    }
+
+    /// The hex digest of everything fed.
+    async fn finish(&mut self) -> Result<String, UploadError> {
+        // Closing the queue ends the thread's loop.
+        self.chunks = None;
+        match self.digest.take() {
+            Some(digest) => digest
+                .await
+                .map_err(|_| UploadError::Body("the hashing thread stopped".into())),
+            None => Err(UploadError::Body("the hash was already taken".into())),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct BlobStore {
     store: Arc<dyn ObjectStore>,
@@ -207,7 +259,7 @@ impl BlobStore {
     {
         let upload = self.store.put_multipart(&self.blob_key(sha256)).await?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
-        let mut hasher = Sha256::new();
+        let mut hasher = BackgroundHash::start();
         let mut received: u64 = 0;
         let outcome: Result<(), UploadError> = async {
             while let Some(chunk) = body.next().await {
@@ -216,7 +268,7 @@ impl BlobStore {
                 if received > size {
                     return Err(UploadError::TooLong { expected: size });
                 }
-                hasher.update(&chunk);
+                hasher.update(chunk.clone()).await?;
                 writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
                 writer.put(chunk);
             }
@@ -226,7 +278,7 @@ impl BlobStore {
                     got: received,
                 });
             }
-            let got = hex::encode(hasher.finalize_reset());
+            let got = hasher.finish().await?;
             if got != sha256 {
                 return Err(UploadError::HashMismatch {
                     expected: sha256.to_string(),
