@@ -4,6 +4,7 @@ mod cache;
 mod cli;
 mod client;
 mod commands;
+mod os_keyring;
 mod printer;
 mod progress;
 mod send_file;
