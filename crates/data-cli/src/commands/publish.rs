@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use ::validate::ValidateOptions;
+use ::validate::{Report, ValidateOptions};
 use anyhow::{bail, Context, Result};
 use datapackage::{Inline, Package};
 use registry_api::blob::BlobRef;
-use registry_api::package::{PackageFile, PublishRequest};
+use registry_api::package::{PackageFile, PublishRequest, PublishResponse};
 use registry_api::ErrorCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -287,6 +287,28 @@ pub fn run(
         }
         Err(e) => return Err(e.into()),
     };
+    print_published(
+        printer,
+        args.json.json,
+        "published",
+        &published,
+        &uploaded,
+        invalid_report.as_ref(),
+    )?;
+    Ok(Status::Success)
+}
+
+/// What `data publish` and `data push` say of a new revision: the links to
+/// it and to each file's raw data, and what was sent; with `--json`, all
+/// of it for scripts (`report` when the data was pushed despite errors).
+pub fn print_published(
+    printer: &Printer,
+    json: bool,
+    verb: &str,
+    published: &PublishResponse,
+    uploaded: &Uploaded,
+    invalid_report: Option<&Report>,
+) -> Result<()> {
     let base = published
         .datapackage_url
         .trim_end_matches("datapackage.json")
@@ -296,8 +318,8 @@ pub fn run(
         .iter()
         .map(|f| format!("{base}{}", f.path))
         .collect();
-    if args.json.json {
-        printer.json(&json!({
+    if json {
+        return printer.json(&json!({
             "published": true,
             "owner": published.owner,
             "name": published.name,
@@ -311,24 +333,23 @@ pub fn run(
             "files": uploaded.files,
             "valid": invalid_report.is_none(),
             "report": invalid_report,
-        }))?;
-    } else {
-        printer.line(&format!(
-            "{} published {}/{} revision {} ({}; {} of {} files sent, {} bytes)",
-            printer.ok_text("✓"),
-            published.owner,
-            published.name,
-            published.revision,
-            published.visibility.as_str(),
-            uploaded.blobs_sent,
-            uploaded.files.len(),
-            uploaded.bytes_sent
-        ))?;
-        printer.line(&format!("  {}", published.latest_url))?;
-        printer.line(&format!("  {}", published.datapackage_url))?;
-        for url in &data_urls {
-            printer.line(&format!("  {url}"))?;
-        }
+        }));
     }
-    Ok(Status::Success)
+    printer.line(&format!(
+        "{} {verb} {}/{} revision {} ({}; {} of {} files sent, {} bytes)",
+        printer.ok_text("✓"),
+        published.owner,
+        published.name,
+        published.revision,
+        published.visibility.as_str(),
+        uploaded.blobs_sent,
+        uploaded.files.len(),
+        uploaded.bytes_sent
+    ))?;
+    printer.line(&format!("  {}", published.latest_url))?;
+    printer.line(&format!("  {}", published.datapackage_url))?;
+    for url in &data_urls {
+        printer.line(&format!("  {url}"))?;
+    }
+    Ok(())
 }

@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use super::{read_options, threads, Status};
 use crate::cli::PushArgs;
 use crate::client::Client;
-use crate::commands::publish::upload_files;
+use crate::commands::publish::{print_published, upload_files};
 use crate::commands::validate::is_data_file;
 use crate::printer::Printer;
 use crate::progress::Bars;
@@ -485,47 +485,14 @@ pub fn run(
     } else {
         decisions.save_single(&state_path)?;
     }
-    let base = published
-        .datapackage_url
-        .trim_end_matches("datapackage.json")
-        .to_string();
-    let data_urls: Vec<String> = uploaded
-        .files
-        .iter()
-        .map(|f| format!("{base}{}", f.path))
-        .collect();
-    if args.json.json {
-        printer.json(&json!({
-            "published": true,
-            "owner": published.owner,
-            "name": published.name,
-            "revision": published.revision,
-            "visibility": published.visibility,
-            "datapackage_url": published.datapackage_url,
-            "latest_url": published.latest_url,
-            "data_urls": data_urls,
-            "bytes_sent": uploaded.bytes_sent,
-            "blobs_sent": uploaded.blobs_sent,
-            "files": uploaded.files,
-            "valid": report.valid,
-        }))?;
-    } else {
-        printer.line(&format!(
-            "{} pushed {}/{} revision {} ({}; {} of {} files sent, {} bytes)",
-            printer.ok_text("✓"),
-            published.owner,
-            published.name,
-            published.revision,
-            published.visibility.as_str(),
-            uploaded.blobs_sent,
-            uploaded.files.len(),
-            uploaded.bytes_sent
-        ))?;
-        printer.line(&format!("  {}", published.latest_url))?;
-        for url in &data_urls {
-            printer.line(&format!("  {url}"))?;
-        }
-    }
+    print_published(
+        printer,
+        args.json.json,
+        "pushed",
+        &published,
+        &uploaded,
+        (!report.valid).then_some(&report),
+    )?;
     Ok(Status::Success)
 }
 
