@@ -543,27 +543,34 @@ fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option
         .and_then(|d| d.quote_char.as_deref())
         .map(|q| q.as_bytes().first().copied().unwrap_or(b'"'))
         .unwrap_or(b'"');
-    let rewritable = delimited && utf8 && plain && first_row;
+    if !(delimited && utf8 && plain && first_row) {
+        return Ok(None);
+    }
     let file = std::fs::File::open(local)
         .with_context(|| format!("failed to open {}", local.display()))?;
-    let labels: Vec<String> = if rewritable {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .quote(quote)
-            .from_reader(std::io::BufReader::new(file));
-        let mut record = csv::StringRecord::new();
-        if !reader.read_record(&mut record).unwrap_or(false) {
-            return Ok(None);
-        }
-        record
-            .iter()
-            .map(|l| l.trim_start_matches('\u{feff}').to_string())
-            .collect()
-    } else {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quote(quote)
+        .from_reader(std::io::BufReader::new(file));
+    let mut record = csv::ByteRecord::new();
+    let read = reader
+        .read_byte_record(&mut record)
+        .with_context(|| format!("failed to read the header of {}", local.display()))?;
+    if !read {
         return Ok(None);
-    };
+    }
+    // Where the header row ends: the copy's data starts there.
+    let offset = reader.position().byte();
+    let labels: Vec<String> = record
+        .iter()
+        .map(|l| {
+            String::from_utf8_lossy(l)
+                .trim_start_matches('\u{feff}')
+                .to_string()
+        })
+        .collect();
     if labels.iter().map(String::as_str).eq(names.iter().copied()) {
         return Ok(None);
     }
@@ -575,26 +582,31 @@ fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option
             names.len()
         );
     }
-    // Where the first record ends, and how its line ended.
-    let bytes_file = std::fs::File::open(local)
-        .with_context(|| format!("failed to open {}", local.display()))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .quote(quote)
-        .from_reader(std::io::BufReader::new(bytes_file));
-    let mut record = csv::ByteRecord::new();
-    reader
-        .read_byte_record(&mut record)
-        .with_context(|| format!("failed to read the header of {}", local.display()))?;
-    let offset = reader.position().byte();
-    let mut original = std::fs::File::open(local)
-        .with_context(|| format!("failed to open {}", local.display()))?;
+    // The same file, from its start: the header row's bytes say how its
+    // line ended, and leave the file at the first data row.
+    let mut original = reader.into_inner().into_inner();
+    std::io::Seek::rewind(&mut original)
+        .with_context(|| format!("failed to read {}", local.display()))?;
     let mut head = vec![0u8; offset as usize];
     std::io::Read::read_exact(&mut original, &mut head)
         .with_context(|| format!("failed to read {}", local.display()))?;
-    let crlf = head.ends_with(b"\r\n");
+    // The reader stops a CRLF header row between its CR and LF: the LF
+    // belongs to the header row, not to the data.
+    let mut next = [0u8; 1];
+    let mut data_start: &[u8] = &[];
+    let terminator = if head.ends_with(b"\r") {
+        let n = std::io::Read::read(&mut original, &mut next)
+            .with_context(|| format!("failed to read {}", local.display()))?;
+        if n == 1 && next[0] == b'\n' {
+            csv::Terminator::CRLF
+        } else {
+            // Lines that end with a lone CR; the byte read is data.
+            data_start = &next[..n];
+            csv::Terminator::Any(b'\r')
+        }
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
     let name = local.file_name().context("a file has a name")?;
     let copy = into.join(name);
     let tmp = into.join(format!("{}.tmp", name.to_string_lossy()));
@@ -606,11 +618,7 @@ fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option
             let mut writer = csv::WriterBuilder::new()
                 .delimiter(delimiter)
                 .quote(quote)
-                .terminator(if crlf {
-                    csv::Terminator::CRLF
-                } else {
-                    csv::Terminator::Any(b'\n')
-                })
+                .terminator(terminator)
                 .from_writer(&mut out);
             writer
                 .write_record(&names)
@@ -619,7 +627,8 @@ fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option
                 .flush()
                 .context("failed to write the new header row")?;
         }
-        std::io::copy(&mut original, &mut out)
+        std::io::Write::write_all(&mut out, data_start)
+            .and_then(|()| std::io::copy(&mut original, &mut out).map(drop))
             .with_context(|| format!("failed to copy {}", local.display()))?;
         std::io::Write::flush(&mut out)
             .with_context(|| format!("failed to write {}", tmp.display()))?;
@@ -997,5 +1006,57 @@ mod tests {
         assert_eq!(slug("__x"), "x");
         assert_eq!(slug("???"), "data");
         assert!(registry_api::names::check_package_name(&slug("Ünïcode Data!")).is_ok());
+    }
+
+    fn csv_resource(names: &[&str]) -> Resource {
+        let fields = names
+            .iter()
+            .map(|n| datapackage::Field::new(n.to_string(), FieldType::String))
+            .collect();
+        Resource {
+            format: Some("csv".into()),
+            schema: Some(Inline::Inline(datapackage::Schema::new(fields))),
+            ..Resource::default()
+        }
+    }
+
+    #[test]
+    fn a_renamed_copy_has_the_new_header_and_the_same_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("in.csv");
+        // A BOM, a quoted label holding the delimiter, CRLF line ends.
+        let rows = "1,\"x, y\"\r\n2,z\r\n";
+        std::fs::write(&local, format!("\u{feff}id,\"a,b\"\r\n{rows}")).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+
+        let same = csv_resource(&["id", "a,b"]);
+        assert_eq!(renamed_copy(&local, &same, &out).unwrap(), None);
+
+        let renamed = csv_resource(&["id", "label"]);
+        let copy = renamed_copy(&local, &renamed, &out).unwrap().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&copy).unwrap(),
+            format!("id,label\r\n{rows}")
+        );
+
+        // LF and lone-CR line ends are kept too.
+        for end in ["\n", "\r"] {
+            std::fs::write(&local, format!("id,a{end}1,x{end}2,y{end}")).unwrap();
+            let renamed = csv_resource(&["id", "b"]);
+            let copy = renamed_copy(&local, &renamed, &out).unwrap().unwrap();
+            assert_eq!(
+                std::fs::read_to_string(&copy).unwrap(),
+                format!("id,b{end}1,x{end}2,y{end}"),
+                "{end:?}"
+            );
+        }
+
+        let wrong = csv_resource(&["only"]);
+        let error = renamed_copy(&local, &wrong, &out).unwrap_err().to_string();
+        assert!(
+            error.contains("2 labels but the schema 1 fields"),
+            "{error}"
+        );
     }
 }
