@@ -183,3 +183,48 @@ fn on_a_terminal_the_sheet_is_chosen_and_errors_ask_before_pushing() {
     let resource = &published["resources"][0];
     assert_eq!(resource["dialect"]["sheetName"], "sparse", "{published}");
 }
+
+/// A workbook under a .csv name, on a terminal: the type is asked, then
+/// the sheet (the workbook is known by its content, not its name).
+#[cfg(unix)]
+#[test]
+fn a_workbook_named_csv_is_asked_about_then_its_sheet_chosen() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let workbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../validate/tests/fixtures/spreadsheets/sheets.xlsx");
+    let file = alice.home.path().join("export.csv");
+    std::fs::copy(&workbook, &file).unwrap();
+    let mut session = alice.on_terminal(&["push", file.to_str().unwrap()]);
+    session
+        .exp_string("is an XLSX workbook despite its .csv extension")
+        .expect("told");
+    session
+        .exp_string("Read export.csv as")
+        .expect("type asked");
+    session.send("\r").expect("enter");
+    session.flush().expect("flush");
+    session
+        .exp_string("has 2 sheets: which one?")
+        .expect("sheet asked");
+    session.send("\r").expect("enter");
+    session.flush().expect("flush");
+    session
+        .exp_string("are these field names right?")
+        .expect("names prompt");
+    session.send("y").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("keep these types?")
+        .expect("types prompt");
+    session.send("y").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("pushed alice/export revision 1")
+        .expect("pushed");
+    session.exp_eof().expect("exit");
+    let published = descriptor(&registry, "alice/export");
+    let resource = &published["resources"][0];
+    assert_eq!(resource["format"], "xlsx");
+    assert_eq!(resource["dialect"]["sheetName"], "people", "{published}");
+}

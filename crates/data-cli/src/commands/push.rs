@@ -325,7 +325,7 @@ pub fn run(
             None => {
                 let mut read = read.clone();
                 if ask && read.sheet.is_none() {
-                    read.sheet = choose_sheet(&source.local)?;
+                    read.sheet = choose_sheet(&source.local, read.format)?;
                 }
                 let strict = InferOptions::strict(None);
                 // One read infers the types from every row, validates the
@@ -878,12 +878,17 @@ fn looks_tabular(head: &[u8], format: Format) -> bool {
     first >= 2 && widths.len() >= 2 && agreeing * 10 >= widths.len() * 8
 }
 
-fn choose_sheet(path: &Path) -> Result<Option<String>> {
+/// The sheet of a workbook with several, asked; `None` for one sheet or no
+/// workbook (by `format` when known, else by the name).
+fn choose_sheet(path: &Path, format: Option<Format>) -> Result<Option<String>> {
     let lower = path.to_string_lossy().to_ascii_lowercase();
-    if ![".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-    {
+    let workbook = match format {
+        Some(format) => matches!(format, Format::Xlsx | Format::Xls | Format::Ods),
+        None => [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"]
+            .iter()
+            .any(|ext| lower.ends_with(ext)),
+    };
+    if !workbook {
         return Ok(None);
     }
     let sheets = ::validate::source::excel::sheet_names(path)
