@@ -192,6 +192,12 @@ fn push_a_bare_csv_and_a_folder_and_repush_nothing() {
         "{}",
         text(&out.stderr)
     );
+    // What is left out is said.
+    assert!(
+        text(&out.stderr).contains("notes.txt: not a data file by its name"),
+        "{}",
+        text(&out.stderr)
+    );
     let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(again["name"], "codes");
     assert_eq!(again["revision"], 2);

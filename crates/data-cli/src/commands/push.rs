@@ -178,12 +178,31 @@ pub fn run(
     // A lone file's type where its name did not settle it.
     let mut chosen_format = None;
     let (dir, sources, folder) = if meta.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        let (mut files, mut others): (Vec<PathBuf>, Vec<PathBuf>) = std::fs::read_dir(path)
             .with_context(|| format!("failed to list {}", path.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && is_data_file(p))
-            .collect();
+            .filter(|p| p.is_file())
+            .partition(|p| is_data_file(p));
         files.sort();
+        // Files a folder usually holds beside its data go unmentioned.
+        others.retain(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            !(name.starts_with('.')
+                || name == "datapackage.json"
+                || name.starts_with("readme")
+                || name.starts_with("license")
+                || name.starts_with("licence"))
+        });
+        others.sort();
+        for other in &others {
+            printer.status(&format!(
+                "skipped {}: not a data file by its name (push it on its own to have its content looked at)",
+                other.display()
+            ));
+        }
         if files.is_empty() {
             bail!(
                 "{} has no data files (CSV, TSV, XLSX, XLS, ODS, JSON, NDJSON): nothing to push",
