@@ -12,14 +12,19 @@ mod settings;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::client::ClientError;
 use crate::printer::Printer;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let json = wants_json(&matches);
     let printer = Printer::new(cli.no_color);
     let result = match &cli.command {
         Command::Validate(args) => commands::validate::run(args, &printer, cli.no_progress),
@@ -61,8 +66,39 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
+            let code = exit_code(&e);
             report_error(&e);
-            ExitCode::from(exit_code(&e))
+            if json {
+                // Scripts that asked for JSON get the failure as JSON too.
+                let causes: Vec<String> = e.chain().skip(1).map(ToString::to_string).collect();
+                let answer = serde_json::json!({
+                    "error": {"message": e.to_string(), "causes": causes, "exit_code": code}
+                });
+                if printer.json(&answer).is_err() {
+                    return ExitCode::from(code);
+                }
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Whether the command line asked for `--json` (at any subcommand depth).
+fn wants_json(matches: &clap::ArgMatches) -> bool {
+    let mut current = matches;
+    loop {
+        let asked = current
+            .try_get_one::<bool>("json")
+            .ok()
+            .flatten()
+            .copied()
+            .unwrap_or(false);
+        if asked {
+            return true;
+        }
+        match current.subcommand() {
+            Some((_, sub)) => current = sub,
+            None => return false,
         }
     }
 }

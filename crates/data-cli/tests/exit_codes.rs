@@ -197,6 +197,19 @@ fn registry_refusals_exit_4() {
         text(&get.stderr)
     );
 
+    // Asked for JSON, the failure comes as JSON on stdout too.
+    let get = bob.data(&["get", "alice/no-such-package", "--json"], None);
+    assert_exit(&get, 4);
+    let answer: serde_json::Value = serde_json::from_slice(&get.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", text(&get.stdout)));
+    assert_eq!(answer["error"]["exit_code"], 4);
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no package")),
+        "{answer}"
+    );
+
     // Not the owner.
     let delete = bob.data(&["delete", "alice/language-codes"], None);
     assert_exit(&delete, 4);
