@@ -451,3 +451,74 @@ fn with_blobs_on_s3_the_client_uploads_and_downloads_through_presigned_urls() {
         rows.as_bytes()
     );
 }
+
+/// `data get` then `data push` (or `data publish`) of what was fetched
+/// publishes the same package again: its own descriptor and schemas, the
+/// same bytes, and none sent that the registry has (DataHub's data-cli
+/// answered 400 to this, data-cli#180).
+#[test]
+fn a_fetched_package_pushes_and_publishes_back_as_it_is() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let bob = registry.user("bob");
+    let source = fixtures().join("language-codes");
+    alice.json(&["publish", source.to_str().unwrap(), "--yes"], None);
+    let fetched = bob.home.path().join("fetched");
+    let got = bob.data(
+        &[
+            "get",
+            "alice/language-codes",
+            "--out",
+            fetched.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(got.status.success(), "{}", text(&got.stderr));
+
+    let out = bob.data(
+        &["push", fetched.to_str().unwrap(), "--yes", "--json"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is a data package: publishing it as it is"),
+        "{}",
+        text(&out.stderr)
+    );
+    let pushed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(pushed["owner"], "bob");
+    assert_eq!(pushed["name"], "language-codes");
+    // The registry has every blob already (alice's).
+    assert_eq!(pushed["bytes_sent"], 0);
+    let descriptor = |owner: &str| -> serde_json::Value {
+        let (status, bytes) =
+            registry.get_bytes(&format!("/{owner}/language-codes/datapackage.json"));
+        assert_eq!(status, 200);
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    let (alices, bobs) = (descriptor("alice"), descriptor("bob"));
+    assert_eq!(
+        bobs["resources"].as_array().map(Vec::len),
+        alices["resources"].as_array().map(Vec::len)
+    );
+    for (a, b) in alices["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(bobs["resources"].as_array().unwrap())
+    {
+        assert_eq!(a["schema"], b["schema"], "{}", a["name"]);
+        let path = b["path"].as_str().unwrap();
+        let (_, theirs) = registry.get_bytes(&format!("/alice/language-codes/v/1/{path}"));
+        let (_, ours) = registry.get_bytes(&format!("/bob/language-codes/v/1/{path}"));
+        assert_eq!(theirs, ours, "{path}");
+    }
+
+    // `data publish` of the same folder makes the next revision.
+    let again = bob.json(
+        &["publish", fetched.to_str().unwrap(), "--yes", "--force"],
+        None,
+    );
+    assert_eq!(again["revision"], 2);
+    assert_eq!(again["bytes_sent"], 0);
+}

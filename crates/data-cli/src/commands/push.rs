@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{read_options, threads, Status};
-use crate::cli::PushArgs;
+use crate::cli::{PublishArgs, PushArgs};
 use crate::client::Client;
 use crate::commands::publish::{print_published, upload_files};
 use crate::commands::validate::is_data_file;
@@ -175,6 +175,29 @@ pub fn run(
     let path = &args.path;
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // A folder with a descriptor is a package already (one fetched with
+    // `data get`, say): published as it is, its schemas kept, never its
+    // datapackage.json taken for a JSON table.
+    if meta.is_dir() {
+        if let Some(descriptor) = datapackage::io::find_descriptor(path) {
+            printer.status(&format!(
+                "{} is a data package: publishing it as it is, as `data publish` does (a new revision)",
+                descriptor.display()
+            ));
+            let publish = PublishArgs {
+                dir: Some(path.clone()),
+                force: true,
+                skip_validate: false,
+                allow_invalid: args.allow_invalid,
+                yes: args.yes,
+                name: args.name.clone(),
+                visibility: args.visibility.clone(),
+                package: args.publisher.clone(),
+                json: args.json.clone(),
+            };
+            return super::publish::run(&publish, registry, printer, no_progress);
+        }
+    }
     // A lone file's type where its name did not settle it.
     let mut chosen_format = None;
     let (dir, sources, folder) = if meta.is_dir() {
