@@ -376,6 +376,9 @@ pub struct Remote {
     pub token: Option<String>,
     /// The default publisher: `config.publisher`, else the user's own.
     pub publisher: Option<String>,
+    /// Why the stored token could not be had (an OS keyring that lost it):
+    /// commands that need a token say this; the others go on without one.
+    pub token_problem: Option<String>,
 }
 
 impl Remote {
@@ -393,11 +396,38 @@ impl Remote {
                 .as_deref()
                 .is_none_or(|r| r == remote.registry) =>
             {
-                credentials.stored_token(home)?
+                match credentials.stored_token(home) {
+                    Ok(token) => token,
+                    Err(e) => {
+                        remote.token_problem = Some(format!("{e:#}"));
+                        None
+                    }
+                }
             }
             None => None,
         };
         Ok(remote)
+    }
+
+    /// The token, or why there is none: for commands that act as someone.
+    pub fn require_token(&self, what: &str) -> Result<&str> {
+        match (&self.token, &self.token_problem) {
+            (Some(token), _) => Ok(token),
+            (None, Some(problem)) => bail!("{what} needs your token: {problem}"),
+            (None, None) => {
+                bail!("{what} needs an account: run `data login` (or set DATA_TOKEN)")
+            }
+        }
+    }
+
+    /// Says, for a command that works without a token, that the stored one
+    /// could not be had and it goes on anonymously.
+    pub fn note_token_problem(&self, printer: &crate::printer::Printer) {
+        if let Some(problem) = &self.token_problem {
+            printer.status(&format!(
+                "warning: going on without your token (only public packages are seen): {problem}"
+            ));
+        }
     }
 
     /// The registry and the publisher, without looking for a token (so
@@ -429,6 +459,7 @@ impl Remote {
             registry,
             token: None,
             publisher,
+            token_problem: None,
         })
     }
 }

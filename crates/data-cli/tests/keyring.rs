@@ -380,6 +380,15 @@ fn a_lost_keyring_entry_says_to_log_in_again() {
         text(&push.stderr)
     );
 
+    // What needs no token goes on without it, and says so.
+    let search = alice.data(&["search", "anything", "--json"], None);
+    assert!(search.status.success(), "{}", text(&search.stderr));
+    assert!(
+        text(&search.stderr).contains("going on without your token"),
+        "{}",
+        text(&search.stderr)
+    );
+
     // DATA_TOKEN wins over the keyring, which is not even read.
     let out = alice.data_env(&["whoami", "--json"], None, &[("DATA_TOKEN", &alice.token)]);
     let me = json_of(&out);

@@ -241,6 +241,7 @@ impl RemoteRevision {
     ) -> Result<RemoteRevision> {
         let home = DpmHome::locate()?;
         let remote = Remote::resolve(&home, registry)?;
+        remote.note_token_problem(printer);
         let client = Client::new(&remote.registry, remote.token.clone())?;
         let cache = Cache::open(&home.cache_dir())?;
         let fetched = get::fetch(

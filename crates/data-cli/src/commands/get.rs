@@ -37,6 +37,7 @@ pub fn run(
     let spec = Spec::parse(&args.spec)?;
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
+    remote.note_token_problem(printer);
     let cache = Cache::open(&home.cache_dir())?;
     let client = Client::new(&remote.registry, remote.token.clone())?;
 

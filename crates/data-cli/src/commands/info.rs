@@ -123,6 +123,7 @@ fn remote(
 ) -> Result<Value> {
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
+    remote.note_token_problem(printer);
     let client = Client::new(&remote.registry, remote.token.clone())?;
     let what = format!("{}/{}", spec.owner, spec.name);
     let info: PackageInfo = client

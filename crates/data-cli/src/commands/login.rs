@@ -136,6 +136,9 @@ pub fn whoami(args: &JsonArgs, registry: Option<&str>, printer: &Printer) -> Res
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
     if remote.token.is_none() {
+        if let Some(problem) = &remote.token_problem {
+            bail!("{problem}");
+        }
         bail!("not logged in to {}: run `data login`", remote.registry);
     }
     // Where the token in use came from (never the token itself).

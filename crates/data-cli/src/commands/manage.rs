@@ -22,9 +22,7 @@ fn connect(package: &str, registry: Option<&str>, verb: &str) -> Result<(String,
     registry_api::names::check_package_name(name).map_err(anyhow::Error::msg)?;
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
-    if remote.token.is_none() {
-        bail!("{verb} a package needs an account: run `data login` (or set DATA_TOKEN)");
-    }
+    remote.require_token(&format!("{verb} a package"))?;
     let client = Client::new(&remote.registry, remote.token)?;
     Ok((owner.to_string(), name.to_string(), client))
 }

@@ -224,9 +224,7 @@ pub fn run(
     let name = local.name(args.name.as_deref())?;
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
-    if remote.token.is_none() {
-        bail!("publishing needs an account: run `data login` (or set DATA_TOKEN)");
-    }
+    remote.require_token("publishing")?;
     let publisher = args
         .package
         .publisher

@@ -297,9 +297,7 @@ pub fn run(
 
     // Who and where, before any long work.
     let remote = Remote::resolve(&home, registry)?;
-    if remote.token.is_none() {
-        bail!("pushing needs an account: run `data login` (or set DATA_TOKEN)");
-    }
+    remote.require_token("pushing")?;
     let publisher = args
         .publisher
         .publisher
@@ -715,9 +713,7 @@ fn push_url(
     registry_api::names::check_package_name(&name).map_err(anyhow::Error::msg)?;
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
-    if remote.token.is_none() {
-        bail!("pushing needs an account: run `data login` (or set DATA_TOKEN)");
-    }
+    remote.require_token("pushing")?;
     let publisher = args
         .publisher
         .publisher

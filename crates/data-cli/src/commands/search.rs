@@ -19,6 +19,7 @@ pub fn run(args: &SearchArgs, registry: Option<&str>, printer: &Printer) -> Resu
     }
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
+    remote.note_token_problem(printer);
     let client = Client::new(&remote.registry, remote.token.clone())?;
     let query = SearchQuery {
         q: args.query.clone().filter(|q| !q.trim().is_empty()),

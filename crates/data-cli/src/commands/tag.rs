@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use registry_api::package::CreateTagRequest;
 use registry_api::ErrorCode;
 use serde_json::json;
@@ -39,9 +39,7 @@ pub fn tag(args: &TagArgs, registry: Option<&str>, printer: &Printer) -> Result<
     registry_api::names::check_tag_name(&args.name).map_err(anyhow::Error::msg)?;
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
-    if remote.token.is_none() {
-        bail!("tagging needs an account: run `data login` (or set DATA_TOKEN)");
-    }
+    remote.require_token("tagging")?;
     let (owner, name) = which(args.package.as_deref(), &args.publisher, &remote)?;
     let client = Client::new(&remote.registry, remote.token.clone())?;
     let request = CreateTagRequest {
@@ -83,6 +81,7 @@ pub fn tag(args: &TagArgs, registry: Option<&str>, printer: &Printer) -> Result<
 pub fn list(args: &TagsArgs, registry: Option<&str>, printer: &Printer) -> Result<Status> {
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
+    remote.note_token_problem(printer);
     let (owner, name) = which(args.package.as_deref(), &args.publisher, &remote)?;
     let client = Client::new(&remote.registry, remote.token.clone())?;
     let tags = client.tags(&owner, &name)?;
