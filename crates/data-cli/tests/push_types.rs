@@ -228,3 +228,25 @@ fn a_workbook_named_csv_is_asked_about_then_its_sheet_chosen() {
     assert_eq!(resource["format"], "xlsx");
     assert_eq!(resource["dialect"]["sheetName"], "people", "{published}");
 }
+
+/// Gzip content under a name that does not say so is read through the
+/// gzip, and published as the bytes it is.
+#[test]
+fn gzip_content_without_a_gz_name_is_pushed() {
+    use std::io::Write;
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(b"id,name\n1,x\n2,y\n").unwrap();
+    let bytes = encoder.finish().unwrap();
+    let file = alice.home.path().join("export");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = alice.data(&["push", file.to_str().unwrap(), "--yes"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let published = descriptor(&registry, "alice/export");
+    let resource = &published["resources"][0];
+    assert_eq!(resource["compression"], "gz", "{published}");
+    assert_eq!(resource["schema"]["fields"][1]["name"], "name");
+    let (_, served) = registry.get_bytes("/alice/export/v/1/export");
+    assert_eq!(served, bytes);
+}

@@ -568,10 +568,8 @@ fn renamed_copy(local: &Path, resource: &Resource, into: &Path) -> Result<Option
         .encoding
         .as_deref()
         .is_none_or(|e| e.eq_ignore_ascii_case("utf-8") || e.eq_ignore_ascii_case("utf-8-sig"));
-    let plain = !local
-        .to_string_lossy()
-        .to_ascii_lowercase()
-        .ends_with(".gz");
+    // Compressed bytes, whatever the name says, are not rewritten.
+    let plain = !resource.extra.contains_key("compression") && !is_gzip(local)?;
     let first_row = dialect
         .and_then(|d| d.header_rows.as_ref())
         .is_none_or(|rows| rows.as_slice() == [1]);
@@ -822,6 +820,20 @@ fn renamed_copy_path(local: &Path, resource: &Resource, into: &Path) -> Result<P
 
 /// A workbook with several sheets: which one (None: not a workbook, or
 /// only one sheet).
+/// Bytes of a file looked at to tell its type.
+const HEAD_BYTES: u64 = 64 * 1024;
+
+/// Whether the file starts with gzip's magic bytes.
+fn is_gzip(path: &Path) -> Result<bool> {
+    let mut magic = [0u8; 2];
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("failed to open {}", path.display()))?;
+    let n = file
+        .read(&mut magic)
+        .with_context(|| format!("failed to read {}", path.display()))?;
+    Ok(n == 2 && magic == [0x1f, 0x8b])
+}
+
 /// The format of a lone file whose name does not settle it: a missing or
 /// vague extension (`.txt`, `.dat`), or content that contradicts the name.
 /// On a terminal the person picks, the content's answer first; elsewhere
@@ -830,7 +842,7 @@ fn renamed_copy_path(local: &Path, resource: &Resource, into: &Path) -> Result<P
 fn choose_format(path: &Path, ask: bool, printer: &Printer) -> Result<Option<Format>> {
     let mut head = Vec::new();
     std::fs::File::open(path)
-        .and_then(|file| file.take(64 * 1024).read_to_end(&mut head))
+        .and_then(|file| file.take(HEAD_BYTES).read_to_end(&mut head))
         .with_context(|| format!("failed to read {}", path.display()))?;
     let detected = ::validate::detect::detect_format(path, &head)
         .map_err(|e| anyhow::anyhow!("{e}"))
@@ -848,7 +860,8 @@ fn choose_format(path: &Path, ask: bool, printer: &Printer) -> Result<Option<For
             detected.format.as_str().to_ascii_uppercase()
         )
     });
-    let tabular = detected.compression.is_some() || looks_tabular(&head, detected.format);
+    let whole = (head.len() as u64) < HEAD_BYTES;
+    let tabular = detected.compression.is_some() || looks_tabular(&head, detected.format, whole);
     if !ask {
         if !tabular {
             bail!(
@@ -888,15 +901,19 @@ fn choose_format(path: &Path, ask: bool, printer: &Printer) -> Result<Option<For
 }
 
 /// Whether text that content detection called CSV or TSV has the shape of
-/// a table: at least two rows of the same width, two columns or more.
-/// (Prose reads as one-column CSV; that is no reason to publish it.)
-fn looks_tabular(head: &[u8], format: Format) -> bool {
+/// a table: at least two rows of one width, two columns or more, and most
+/// rows of that width (a title line above the header is fine). Prose reads
+/// as one-column CSV; that is no reason to publish it.
+fn looks_tabular(head: &[u8], format: Format, whole: bool) -> bool {
     if !format.is_delimited() {
         return true;
     }
     let text = String::from_utf8_lossy(head);
-    // The head may end mid-row: only whole lines count.
-    let text = text.rsplit_once('\n').map_or(&*text, |(whole, _)| whole);
+    // A head cut short may end mid-row: only whole lines count.
+    let text = match text.rsplit_once('\n') {
+        Some((lines, _)) if !whole => lines,
+        _ => &*text,
+    };
     let dialect = ::validate::detect::sniff_dialect(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -907,13 +924,17 @@ fn looks_tabular(head: &[u8], format: Format) -> bool {
         .byte_records()
         .take(100)
         .map_while(Result::ok)
+        .filter(|r| !(r.len() == 1 && r.as_slice().trim_ascii().is_empty()))
         .map(|r| r.len())
         .collect();
-    let Some(&first) = widths.first() else {
+    let mut counts = std::collections::BTreeMap::new();
+    for width in &widths {
+        *counts.entry(*width).or_insert(0usize) += 1;
+    }
+    let Some((&width, &count)) = counts.iter().max_by_key(|(_, &count)| count) else {
         return false;
     };
-    let agreeing = widths.iter().filter(|&&w| w == first).count();
-    first >= 2 && widths.len() >= 2 && agreeing * 10 >= widths.len() * 8
+    width >= 2 && count >= 2 && count * 10 >= widths.len() * 7
 }
 
 /// The sheet of a workbook with several, asked; `None` for one sheet or no
@@ -1101,5 +1122,23 @@ mod tests {
             error.contains("2 labels but the schema 1 fields"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn tables_are_told_from_prose() {
+        let table = |text: &str| looks_tabular(text.as_bytes(), Format::Csv, true);
+        assert!(table("id,name\n1,x\n2,y\n"));
+        // No line end at the end of a whole file.
+        assert!(table("id,name\n1,x"));
+        // A title line above the header; a blank line.
+        assert!(table("My report\n\nid,name\n1,x\n2,y\n3,z\n"));
+        assert!(looks_tabular(b"a\tb\n1\t2\n", Format::Tsv, true));
+        assert!(!table("Remember to check the gauges on Monday.\n"));
+        assert!(!table(
+            "Hello, world.\nThis is, I think, fine; or is it, really?\n"
+        ));
+        assert!(!table("one,two\n"));
+        // A head cut mid-row: the broken last line does not count.
+        assert!(looks_tabular(b"a,b\n1,2\n3,4\n5", Format::Csv, false));
     }
 }
