@@ -250,3 +250,48 @@ fn gzip_content_without_a_gz_name_is_pushed() {
     let (_, served) = registry.get_bytes("/alice/export/v/1/export");
     assert_eq!(served, bytes);
 }
+
+/// A file changed while it is being pushed (here: while the push waits at
+/// a prompt after reading it) is not recorded as pushed: the next push
+/// reads it again and sends the new bytes.
+#[cfg(unix)]
+#[test]
+fn a_file_changed_during_a_push_is_read_again_by_the_next() {
+    let registry = Registry::start();
+    let alice = registry.user("alice");
+    let file = alice.home.path().join("levels.csv");
+    std::fs::write(&file, "id,level\n1,2\n2,3\n").unwrap();
+    let first = alice.json(&["push", file.to_str().unwrap(), "--yes"], None);
+    assert_eq!(first["revision"], 1);
+
+    // Read again (--reinfer), then changed before the push goes on.
+    let mut session = alice.on_terminal(&["push", file.to_str().unwrap(), "--reinfer"]);
+    session
+        .exp_string("are these field names right?")
+        .expect("names prompt");
+    let changed = "id,level\n1,2\n2,3\n3,5\n";
+    std::fs::write(&file, changed).unwrap();
+    session.send("y").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("keep these types?")
+        .expect("types prompt");
+    session.send("y").expect("answer");
+    session.flush().expect("flush");
+    session
+        .exp_string("pushed alice/levels revision 2")
+        .expect("pushed");
+    session.exp_eof().expect("exit");
+
+    let out = alice.data(&["push", file.to_str().unwrap(), "--yes", "--json"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("unchanged since the last push"),
+        "{}",
+        text(&out.stderr)
+    );
+    let third: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(third["bytes_sent"], changed.len());
+    let (_, served) = registry.get_bytes("/alice/levels/v/3/levels.csv");
+    assert_eq!(served, changed.as_bytes());
+}

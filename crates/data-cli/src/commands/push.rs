@@ -317,11 +317,17 @@ pub fn run(
     let scratch = tempfile::tempdir().context("failed to create a temporary folder")?;
     let mut locals: Vec<PathBuf> = Vec::new();
     let mut known: BTreeMap<PathBuf, (String, u64)> = BTreeMap::new();
+    // Each file's size and time before it is read: what its hash and its
+    // validation are of.
+    let mut read_stamps: BTreeMap<String, (u64, u128)> = BTreeMap::new();
     for source in &sources {
+        let before = file_stamp(&source.local);
+        if let Some(stamp) = before {
+            read_stamps.insert(source.name.clone(), stamp);
+        }
         // Unchanged since the last push (size and time): nothing to read.
         let unchanged = decisions.stamps.get(&source.name).filter(|stamp| {
-            file_stamp(&source.local) == Some((stamp.size, stamp.modified_ns))
-                && (stamp.valid || args.allow_invalid)
+            before == Some((stamp.size, stamp.modified_ns)) && (stamp.valid || args.allow_invalid)
         });
         if let (Some(stamp), Some(kept)) = (
             unchanged,
@@ -507,7 +513,12 @@ pub fn run(
         .iter()
         .zip(&uploaded.files)
         .filter_map(|(s, f)| {
-            let (size, modified_ns) = file_stamp(&s.local)?;
+            // A file changed while it was pushed gets no stamp: the next
+            // push reads it again.
+            let (size, modified_ns) = *read_stamps.get(&s.name)?;
+            if file_stamp(&s.local) != Some((size, modified_ns)) {
+                return None;
+            }
             Some((
                 s.name.clone(),
                 Stamp {
