@@ -10,6 +10,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -73,20 +74,38 @@ async fn send(
         .connect_timeout(Duration::from_secs(15))
         .build()
         .map_err(SendError::Http)?;
+    // What went wrong with the file itself, if the body stopped for it:
+    // reqwest reports only that the body failed.
+    let file_problem: Arc<Mutex<Option<std::io::Error>>> = Arc::default();
+    let problem = Arc::clone(&file_problem);
     // A page-cache read of 1 MiB takes tens of microseconds: done inline,
     // it holds up this request's only thread less than a task switch would.
-    let chunks = futures_util::stream::unfold(Some(file), move |file| {
-        let next = file.and_then(|mut file| {
-            let mut chunk = Vec::with_capacity(CHUNK as usize);
-            match (&mut file).take(CHUNK).read_to_end(&mut chunk) {
-                Ok(0) => None,
+    // Exactly `size` bytes are sent, the size the hash was taken of.
+    let chunks = futures_util::stream::unfold(Some((file, size)), move |state| {
+        let next = state.and_then(|(file, remaining)| {
+            if remaining == 0 {
+                return None;
+            }
+            let mut chunk = Vec::with_capacity(CHUNK.min(remaining) as usize);
+            let read = (&file).take(CHUNK.min(remaining)).read_to_end(&mut chunk);
+            let failure = match read {
+                Ok(0) => std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!("the file has {remaining} bytes fewer than when it was hashed: it changed; push again"),
+                ),
                 Ok(n) => {
                     on_read(n as u64);
-                    Some((Ok(Bytes::from(chunk)), Some(file)))
+                    let left = remaining - n as u64;
+                    return Some((Ok(Bytes::from(chunk)), Some((file, left))));
                 }
-                // The error ends the body (and so the request).
-                Err(e) => Some((Err(e), None)),
+                Err(e) => e,
+            };
+            let shown = std::io::Error::new(failure.kind(), failure.to_string());
+            if let Ok(mut slot) = problem.lock() {
+                *slot = Some(failure);
             }
+            // The error ends the body (and so the request).
+            Some((Err(shown), None))
         });
         std::future::ready(next)
     });
@@ -104,9 +123,104 @@ async fn send(
     if let Some(token) = request.bearer {
         builder = builder.bearer_auth(token);
     }
-    let response = builder.send().await.map_err(SendError::Http)?;
+    let file_error = || file_problem.lock().ok().and_then(|mut slot| slot.take());
+    let response = match builder.send().await {
+        Ok(response) => response,
+        Err(e) => return Err(file_error().map_or(SendError::Http(e), SendError::File)),
+    };
     let status = response.status();
     let url = response.url().to_string();
     let body = response.bytes().await.map_err(SendError::Http)?;
     Ok(Answer { status, url, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    /// A one-request HTTP server: answers 200 after reading the body its
+    /// Content-Length announces (or the connection ends); hands the body
+    /// it got to the test.
+    fn one_request_server() -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/upload", listener.local_addr().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut got = Vec::new();
+            let mut buf = [0u8; 65536];
+            let mut body_start = None;
+            let mut length = 0usize;
+            loop {
+                if let Some(start) = body_start {
+                    if got.len() - start >= length {
+                        break;
+                    }
+                }
+                let n = socket.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+                if body_start.is_none() {
+                    if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+                        length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length: "))
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        body_start = Some(end + 4);
+                    }
+                }
+            }
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+            let body = body_start.map(|s| got[s..].to_vec()).unwrap_or_default();
+            let _ = tx.send(body);
+        });
+        (url, rx)
+    }
+
+    fn put(url: &str) -> Request<'_> {
+        Request {
+            method: Method::PUT,
+            url,
+            headers: &[],
+            bearer: None,
+        }
+    }
+
+    #[test]
+    fn sends_exactly_the_size_it_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blob");
+        // Longer than a chunk; the file grew past the size hashed.
+        let bytes: Vec<u8> = (0..(CHUNK as usize + 1000)).map(|i| i as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let (url, body) = one_request_server();
+        let size = CHUNK + 10;
+        let answer = send_file(&put(&url), &path, size, Box::new(|_| {}))
+            .unwrap_or_else(|_| panic!("send failed"));
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(body.recv().unwrap(), bytes[..size as usize]);
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_size_is_a_file_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blob");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let (url, _body) = one_request_server();
+        match send_file(&put(&url), &path, 20, Box::new(|_| {})) {
+            Err(SendError::File(e)) => {
+                assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof);
+                assert!(e.to_string().contains("changed"), "{e}");
+            }
+            Err(SendError::Http(e)) => panic!("a network error: {e}"),
+            Err(SendError::Header(h)) => panic!("a header error: {h}"),
+            Ok(answer) => panic!("sent, answered {}", answer.status),
+        }
+    }
 }
