@@ -87,6 +87,9 @@ pub enum UploadError {
     Body(String),
     #[error("nothing was uploaded under this id")]
     NoStagedUpload,
+    /// The server could not hash what it received (no thread to be had).
+    #[error("the server cannot hash uploads now: {0}")]
+    Hashing(String),
     #[error("blob store: {0}")]
     Store(#[from] object_store::Error),
 }
@@ -101,21 +104,24 @@ struct BackgroundHash {
 }
 
 impl BackgroundHash {
-    fn start() -> BackgroundHash {
+    fn start() -> Result<BackgroundHash, UploadError> {
         // A few MB queued at most: the hasher is faster than loopback.
         let (chunks, mut queue) = tokio::sync::mpsc::channel::<Bytes>(256);
         let (done, digest) = tokio::sync::oneshot::channel();
-        std::thread::spawn(move || {
-            let mut hasher = Sha256::new();
-            while let Some(chunk) = queue.blocking_recv() {
-                hasher.update(&chunk);
-            }
-            let _ = done.send(hex::encode(hasher.finalize()));
-        });
-        BackgroundHash {
+        std::thread::Builder::new()
+            .name("upload-sha256".into())
+            .spawn(move || {
+                let mut hasher = Sha256::new();
+                while let Some(chunk) = queue.blocking_recv() {
+                    hasher.update(&chunk);
+                }
+                let _ = done.send(hex::encode(hasher.finalize()));
+            })
+            .map_err(|e| UploadError::Hashing(e.to_string()))?;
+        Ok(BackgroundHash {
             chunks: Some(chunks),
             digest: Some(digest),
-        }
+        })
     }
 
     async fn update(&mut self, chunk: Bytes) -> Result<(), UploadError> {
@@ -257,9 +263,10 @@ impl BlobStore {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
+        // The hasher first: failing to start it leaves no upload to abort.
+        let mut hasher = BackgroundHash::start()?;
         let upload = self.store.put_multipart(&self.blob_key(sha256)).await?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
-        let mut hasher = BackgroundHash::start();
         let mut received: u64 = 0;
         let outcome: Result<(), UploadError> = async {
             while let Some(chunk) = body.next().await {

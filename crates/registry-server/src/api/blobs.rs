@@ -49,6 +49,7 @@ fn upload_refused(error: UploadError) -> ApiError {
         UploadError::NoStagedUpload => ApiError::not_found(
             "nothing was uploaded under this id: PUT the bytes to the presigned URL first",
         ),
+        UploadError::Hashing(detail) => ApiError::internal(detail),
         other => ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::HashMismatch,
