@@ -514,11 +514,34 @@ fn a_fetched_package_pushes_and_publishes_back_as_it_is() {
         assert_eq!(theirs, ours, "{path}");
     }
 
+    // Naming the descriptor itself does the same; reading flags are said
+    // to be ignored.
+    let descriptor_path = fetched.join("datapackage.json");
+    let out = bob.data(
+        &[
+            "push",
+            descriptor_path.to_str().unwrap(),
+            "--yes",
+            "--json",
+            "--encoding",
+            "latin1",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("reading flags") && text(&out.stderr).contains("ignored"),
+        "{}",
+        text(&out.stderr)
+    );
+    let second: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(second["revision"], 2);
+
     // `data publish` of the same folder makes the next revision.
     let again = bob.json(
         &["publish", fetched.to_str().unwrap(), "--yes", "--force"],
         None,
     );
-    assert_eq!(again["revision"], 2);
+    assert_eq!(again["revision"], 3);
     assert_eq!(again["bytes_sent"], 0);
 }

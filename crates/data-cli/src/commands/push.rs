@@ -178,25 +178,51 @@ pub fn run(
     // A folder with a descriptor is a package already (one fetched with
     // `data get`, say): published as it is, its schemas kept, never its
     // datapackage.json taken for a JSON table.
-    if meta.is_dir() {
-        if let Some(descriptor) = datapackage::io::find_descriptor(path) {
-            printer.status(&format!(
-                "{} is a data package: publishing it as it is, as `data publish` does (a new revision)",
-                descriptor.display()
-            ));
-            let publish = PublishArgs {
-                dir: Some(path.clone()),
-                force: true,
-                skip_validate: false,
-                allow_invalid: args.allow_invalid,
-                yes: args.yes,
-                name: args.name.clone(),
-                visibility: args.visibility.clone(),
-                package: args.publisher.clone(),
-                json: args.json.clone(),
-            };
-            return super::publish::run(&publish, registry, printer, no_progress);
+    let package_dir = if meta.is_dir() {
+        datapackage::io::find_descriptor(path).map(|d| (path.clone(), d))
+    } else if path.file_name().is_some_and(|n| {
+        ["datapackage.json", "datapackage.yaml", "datapackage.yml"]
+            .iter()
+            .any(|d| n.eq_ignore_ascii_case(d))
+    }) {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some((dir.to_path_buf(), path.clone()))
+    } else {
+        None
+    };
+    if let Some((path, descriptor)) = package_dir {
+        printer.status(&format!(
+            "{} is a data package: publishing it as it is, as `data publish` does (a new revision)",
+            descriptor.display()
+        ));
+        let read = &args.read;
+        let reading_flags = read.sheet.is_some()
+            || read.encoding.is_some()
+            || read.delimiter.is_some()
+            || read.quote.is_some()
+            || read.format.is_some()
+            || read.no_header
+            || args.reinfer;
+        if reading_flags {
+            printer.status(
+                "warning: the reading flags (--sheet, --encoding, --delimiter, --quote, --format, --no-header, --reinfer) are ignored: the descriptor says how to read its files",
+            );
         }
+        let publish = PublishArgs {
+            dir: Some(path),
+            force: true,
+            skip_validate: false,
+            allow_invalid: args.allow_invalid,
+            yes: args.yes,
+            name: args.name.clone(),
+            visibility: args.visibility.clone(),
+            package: args.publisher.clone(),
+            json: args.json.clone(),
+        };
+        return super::publish::run(&publish, registry, printer, no_progress);
     }
     // A lone file's type where its name did not settle it.
     let mut chosen_format = None;
