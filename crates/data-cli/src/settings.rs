@@ -409,6 +409,13 @@ impl Remote {
         Ok(remote)
     }
 
+    /// The publisher to act for: `flag` (`--publisher`), else the default.
+    pub fn publisher_or(&self, flag: Option<&str>) -> Result<String> {
+        flag.map(str::to_string)
+            .or(self.publisher.clone())
+            .context("no publisher: pass --publisher, or log in with `data login`")
+    }
+
     /// The token, or why there is none: for commands that act as someone.
     pub fn require_token(&self, what: &str) -> Result<&str> {
         match (&self.token, &self.token_problem) {

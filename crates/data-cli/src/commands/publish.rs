@@ -225,12 +225,7 @@ pub fn run(
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
     remote.require_token("publishing")?;
-    let publisher = args
-        .package
-        .publisher
-        .clone()
-        .or(remote.publisher.clone())
-        .context("no publisher: pass --publisher, or log in with `data login`")?;
+    let publisher = remote.publisher_or(args.package.publisher.as_deref())?;
     let files = local.local_files()?;
 
     // With --allow-invalid the report goes into the final answer, so that

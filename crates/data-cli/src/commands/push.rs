@@ -324,12 +324,7 @@ pub fn run(
     // Who and where, before any long work.
     let remote = Remote::resolve(&home, registry)?;
     remote.require_token("pushing")?;
-    let publisher = args
-        .publisher
-        .publisher
-        .clone()
-        .or(remote.publisher.clone())
-        .context("no publisher: pass --publisher, or log in with `data login`")?;
+    let publisher = remote.publisher_or(args.publisher.publisher.as_deref())?;
 
     let mut read = read_options(&args.read)?;
     if chosen_format.is_some() {
@@ -749,12 +744,7 @@ fn push_url(
     let home = DpmHome::locate()?;
     let remote = Remote::resolve(&home, registry)?;
     remote.require_token("pushing")?;
-    let publisher = args
-        .publisher
-        .publisher
-        .clone()
-        .or(remote.publisher.clone())
-        .context("no publisher: pass --publisher, or log in with `data login`")?;
+    let publisher = remote.publisher_or(args.publisher.publisher.as_deref())?;
 
     // Read it once, into a temporary file named like the URL's last segment.
     let scratch = tempfile::tempdir().context("failed to create a temporary folder")?;

@@ -27,11 +27,7 @@ fn which(spec: Option<&str>, publisher: &PackageArgs, remote: &Remote) -> Result
     }
     let local = LocalPackage::open(Path::new("."))?;
     let name = local.name(None)?;
-    let owner = publisher
-        .publisher
-        .clone()
-        .or(remote.publisher.clone())
-        .context("no publisher: pass --publisher, or log in with `data login`")?;
+    let owner = remote.publisher_or(publisher.publisher.as_deref())?;
     Ok((owner, name))
 }
 
