@@ -9,6 +9,16 @@ mod server;
 use serde_json::Value;
 use server::{text, Registry};
 
+/// Waits for `prompt` on the terminal, then presses `keys`.
+#[cfg(unix)]
+fn answer(session: &mut rexpect::session::PtySession, prompt: &str, keys: &str) {
+    session
+        .exp_string(prompt)
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+    session.send(keys).expect("answer");
+    session.flush().expect("flush");
+}
+
 fn descriptor(registry: &Registry, owner_name: &str) -> Value {
     let (status, bytes) = registry.get_bytes(&format!("/{owner_name}/datapackage.json"));
     assert_eq!(status, 200, "{}", text(&bytes));
@@ -103,20 +113,10 @@ fn on_a_terminal_the_type_is_asked_when_the_name_does_not_say() {
     session
         .exp_string("its content reads as TSV")
         .expect("told what was found");
-    session.exp_string("Read readings.dat as").expect("asked");
     // The first choice is what the content looks like.
-    session.send("\r").expect("enter");
-    session.flush().expect("flush");
-    session
-        .exp_string("are these field names right?")
-        .expect("names prompt");
-    session.send("y").expect("answer");
-    session.flush().expect("flush");
-    session
-        .exp_string("keep these types?")
-        .expect("types prompt");
-    session.send("y").expect("answer");
-    session.flush().expect("flush");
+    answer(&mut session, "Read readings.dat as", "\r");
+    answer(&mut session, "are these field names right?", "y");
+    answer(&mut session, "keep these types?", "y");
     session
         .exp_string("pushed alice/readings revision 1")
         .expect("pushed");
@@ -142,31 +142,16 @@ fn on_a_terminal_the_sheet_is_chosen_and_errors_ask_before_pushing() {
 
     for push_anyway in [false, true] {
         let mut session = alice.on_terminal(&["push", file.to_str().unwrap()]);
-        session
-            .exp_string("has 2 sheets: which one?")
-            .expect("sheet prompt");
         // The second sheet, "sparse": its labels are blank, a row is blank.
-        session.send("\x1b[B").expect("down");
-        session.send("\r").expect("enter");
-        session.flush().expect("flush");
-        session
-            .exp_string("are these field names right?")
-            .expect("names prompt");
-        session.send("y").expect("answer");
-        session.flush().expect("flush");
-        session
-            .exp_string("keep these types?")
-            .expect("types prompt");
-        session.send("y").expect("answer");
-        session.flush().expect("flush");
+        answer(&mut session, "has 2 sheets: which one?", "\x1b[B\r");
+        answer(&mut session, "are these field names right?", "y");
+        answer(&mut session, "keep these types?", "y");
         session.exp_string("blank-row").expect("the report");
-        session
-            .exp_string("The data has errors. Push anyway?")
-            .expect("push anyway prompt");
-        session
-            .send(if push_anyway { "y" } else { "n" })
-            .expect("answer");
-        session.flush().expect("flush");
+        answer(
+            &mut session,
+            "The data has errors. Push anyway?",
+            if push_anyway { "y" } else { "n" },
+        );
         if push_anyway {
             session
                 .exp_string("pushed alice/workbook revision 1")
@@ -199,26 +184,10 @@ fn a_workbook_named_csv_is_asked_about_then_its_sheet_chosen() {
     session
         .exp_string("is an XLSX workbook despite its .csv extension")
         .expect("told");
-    session
-        .exp_string("Read export.csv as")
-        .expect("type asked");
-    session.send("\r").expect("enter");
-    session.flush().expect("flush");
-    session
-        .exp_string("has 2 sheets: which one?")
-        .expect("sheet asked");
-    session.send("\r").expect("enter");
-    session.flush().expect("flush");
-    session
-        .exp_string("are these field names right?")
-        .expect("names prompt");
-    session.send("y").expect("answer");
-    session.flush().expect("flush");
-    session
-        .exp_string("keep these types?")
-        .expect("types prompt");
-    session.send("y").expect("answer");
-    session.flush().expect("flush");
+    answer(&mut session, "Read export.csv as", "\r");
+    answer(&mut session, "has 2 sheets: which one?", "\r");
+    answer(&mut session, "are these field names right?", "y");
+    answer(&mut session, "keep these types?", "y");
     session
         .exp_string("pushed alice/export revision 1")
         .expect("pushed");
@@ -273,11 +242,7 @@ fn a_file_changed_during_a_push_is_read_again_by_the_next() {
     std::fs::write(&file, changed).unwrap();
     session.send("y").expect("answer");
     session.flush().expect("flush");
-    session
-        .exp_string("keep these types?")
-        .expect("types prompt");
-    session.send("y").expect("answer");
-    session.flush().expect("flush");
+    answer(&mut session, "keep these types?", "y");
     session
         .exp_string("pushed alice/levels revision 2")
         .expect("pushed");
